@@ -1,0 +1,3 @@
+"""heritage: a digital heritage library for Breton cultural documents."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,180 @@
+"""The `heritage` command: ingest, worker, serve, status, rerun, rebuild.
+
+Expected failures (HeritageError) become one clear line on stderr and the error's exit code;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from heritage import jobs
+from heritage.config import Config
+from heritage.errors import HeritageError, InvalidInputError, JobFailedError, NotFoundError
+from heritage.ingest.items import ingest, plan
+from heritage.model import Item, ItemState, Stage, StageState, StageStatus
+from heritage.status import ItemStatus, item_status
+from heritage.store import Store, now
+
+POLL_SECONDS = 0.5
+
+
+def _stall_after(config: Config) -> float:
+    return config.job_timeout + 60.0
+
+
+def cmd_ingest(args: argparse.Namespace, config: Config, store: Store) -> int:
+    redis = jobs.connect(config)
+    items: list[Item] = []
+    refused = 0
+    for raw in args.paths:
+        path = Path(raw)
+        try:
+            ingest_plan = plan(path)
+            item = ingest(store, ingest_plan, args.collection or "", config.max_pixels, config.max_file_bytes)
+        except (InvalidInputError, NotFoundError) as e:
+            print(f"heritage: refused {path}: {e}", file=sys.stderr)
+            refused += 1
+            continue
+        if ingest_plan.skipped:
+            print(f"  {path}: left out {len(ingest_plan.skipped)} files that are not page images", file=sys.stderr)
+        jobs.enqueue_item(config, store, item, redis)
+        print(f"{item.id}\t{len(item.pages)} pages\t{item.metadata.title}")
+        items.append(item)
+    if args.wait and items:
+        _wait(config, store, items)
+    return InvalidInputError.exit_code if refused else 0
+
+
+def _wait(config: Config, store: Store, items: Sequence[Item]) -> None:
+    """Show one progress bar until every item is published or failed; fail loudly if any failed."""
+    total = sum(len(item.pages) * len(Stage) + 1 for item in items)
+    with tqdm(total=total, unit="step", desc="processing", file=sys.stderr) as bar:
+        while True:
+            statuses = [item_status(store, item, _stall_after(config)) for item in items]
+            bar.n = sum(s.done_units for s in statuses)
+            bar.refresh()
+            if all(s.state in (ItemState.PUBLISHED, ItemState.FAILED) for s in statuses):
+                break
+            time.sleep(POLL_SECONDS)
+    failed = [s for s in statuses if s.state is ItemState.FAILED]
+    if failed:
+        lines = [f"{s.item.id}: {error}" for s in failed for error in s.errors]
+        raise JobFailedError(f"{len(failed)} of {len(items)} items failed:\n  " + "\n  ".join(lines))
+    for s in statuses:
+        print(f"published {s.item.id}: {config.base_url}/iiif/{s.item.id}/manifest.json")
+
+
+def _print_item_line(status: ItemStatus) -> None:
+    title = status.item.metadata.title
+    print(f"{status.item.id}\t{status.state.value}\t{status.done_units}/{status.total_units}\t{title}")
+
+
+def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
+    if not args.item:
+        for item_id in store.item_ids():
+            _print_item_line(item_status(store, store.load_item(item_id), _stall_after(config)))
+        return 0
+    status = item_status(store, store.load_item(args.item), _stall_after(config))
+    _print_item_line(status)
+    for page in status.pages:
+        stages = " ".join(f"{stage.value}={s.state.value}" for stage, s in page.stages.items())
+        print(f"  page {page.number}\t{page.page_id}\t{page.state}\t{stages}")
+        for error in page.errors:
+            print(f"    {error}")
+    print(f"  publish\t{status.publish.state.value}\t{status.publish.error}")
+    return 0
+
+
+def _requeue(args: argparse.Namespace, config: Config, store: Store, force: bool) -> int:
+    redis = jobs.connect(config)
+    item_ids = args.items or store.item_ids()
+    items = [store.load_item(item_id) for item_id in item_ids]
+    for item in items:
+        if force:
+            for page in item.pages:
+                for stage in Stage:
+                    store.set_stage_status(item.id, page.id, stage, StageStatus(StageState.QUEUED, updated=now()))
+        jobs.enqueue_item(config, store, item, redis)
+        print(f"queued {item.id}")
+    if args.wait and items:
+        _wait(config, store, items)
+    return 0
+
+
+def cmd_rerun(args: argparse.Namespace, config: Config, store: Store) -> int:
+    return _requeue(args, config, store, force=False)
+
+
+def cmd_rebuild(args: argparse.Namespace, config: Config, store: Store) -> int:
+    return _requeue(args, config, store, force=True)
+
+
+def cmd_worker(args: argparse.Namespace, config: Config, store: Store) -> int:
+    jobs.run_workers(config, args.count or config.workers, burst=args.burst)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, config: Config, store: Store) -> int:
+    import uvicorn
+
+    uvicorn.run("heritage.web.app:create_app", factory=True, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="heritage", description="Digital heritage library for Breton documents.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ing = sub.add_parser("ingest", help="store item folders or image files and queue their processing")
+    ing.add_argument("paths", nargs="+", metavar="PATH", help="an item folder (page images + metadata.json) or an image")
+    ing.add_argument("--collection", metavar="NAME", help="put the items in this collection (created if new)")
+    ing.add_argument("--wait", action="store_true", help="show progress until published; non-zero exit on failure")
+    ing.set_defaults(func=cmd_ingest)
+
+    st = sub.add_parser("status", help="where every item, or every page of ITEM, stands")
+    st.add_argument("item", nargs="?", metavar="ITEM")
+    st.set_defaults(func=cmd_status)
+
+    for name, func, text in (
+        ("rerun", cmd_rerun, "queue again what is not done (failed or interrupted pages)"),
+        ("rebuild", cmd_rebuild, "rebuild every derivative (OCR, tiles, manifests) from the masters"),
+    ):
+        r = sub.add_parser(name, help=text)
+        r.add_argument("items", nargs="*", metavar="ITEM", help="items to process (default: all)")
+        r.add_argument("--wait", action="store_true", help="show progress until done")
+        r.set_defaults(func=func)
+
+    w = sub.add_parser("worker", help="run RQ workers (one per core by default)")
+    w.add_argument("--count", type=int, default=0, help="number of worker processes (default HERITAGE_WORKERS)")
+    w.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    w.set_defaults(func=cmd_worker)
+
+    s = sub.add_parser("serve", help="run the web server")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        config = Config.from_env()
+        store = Store(config.data_dir).ensure()
+        return int(args.func(args, config, store))
+    except HeritageError as e:
+        print(f"heritage: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

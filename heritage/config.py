@@ -1,0 +1,91 @@
+"""Settings from ``HERITAGE_*`` environment variables, each with a default and a help string.
+
+One place for every knob, so the README table and the code cannot drift apart: a test reads
+``SETTINGS`` and fails when one is missing from the README.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from heritage.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("HERITAGE_DATA_DIR", "data", "Data directory: the system of record (masters, metadata, derivatives)."),
+    Setting("HERITAGE_REDIS_URL", "redis://127.0.0.1:6379/0", "Redis used by the RQ job queue."),
+    Setting("HERITAGE_OPENSEARCH_URL", "http://127.0.0.1:9200", "OpenSearch node for full-text search."),
+    Setting("HERITAGE_BASE_URL", "http://127.0.0.1:8000", "Public base URL written into IIIF ids (no trailing slash)."),
+    Setting("HERITAGE_QUEUE", "heritage", "Name of the RQ queue the workers listen on."),
+    Setting("HERITAGE_WORKERS", "0", "Worker processes started by `heritage worker`; 0 means one per core."),
+    Setting("HERITAGE_JOB_RETRIES", "2", "How many times a failed page job is retried before the page is marked failed."),
+    Setting("HERITAGE_JOB_TIMEOUT", "900", "Seconds a single job may run before RQ kills it."),
+    Setting("HERITAGE_MAX_PIXELS", "400000000", "Largest accepted image in pixels (width x height); bigger files are refused as bombs."),
+    Setting("HERITAGE_MAX_FILE_BYTES", "2147483648", "Largest accepted master file in bytes."),
+    Setting("HERITAGE_TESSERACT", "tesseract", "The Tesseract binary to run."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _raw(name: str) -> str:
+    return os.environ.get(name, _BY_NAME[name].default)
+
+
+def _int(name: str, minimum: int = 0) -> int:
+    raw = _raw(name)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _url(name: str) -> str:
+    raw = _raw(name).rstrip("/")
+    if not raw.startswith(("http://", "https://", "redis://", "rediss://", "unix://")):
+        raise ConfigError(f"{name} must be a URL, got {raw!r}")
+    return raw
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    redis_url: str
+    opensearch_url: str
+    base_url: str
+    queue: str
+    workers: int
+    job_retries: int
+    job_timeout: int
+    max_pixels: int
+    max_file_bytes: int
+    tesseract: str
+
+    @classmethod
+    def from_env(cls) -> Config:
+        workers = _int("HERITAGE_WORKERS")
+        return cls(
+            data_dir=Path(_raw("HERITAGE_DATA_DIR")).resolve(),
+            redis_url=_url("HERITAGE_REDIS_URL"),
+            opensearch_url=_url("HERITAGE_OPENSEARCH_URL"),
+            base_url=_url("HERITAGE_BASE_URL"),
+            queue=_raw("HERITAGE_QUEUE"),
+            workers=workers or (os.cpu_count() or 1),
+            job_retries=_int("HERITAGE_JOB_RETRIES"),
+            job_timeout=_int("HERITAGE_JOB_TIMEOUT", minimum=1),
+            max_pixels=_int("HERITAGE_MAX_PIXELS", minimum=1),
+            max_file_bytes=_int("HERITAGE_MAX_FILE_BYTES", minimum=1),
+            tesseract=_raw("HERITAGE_TESSERACT"),
+        )
+

@@ -1,0 +1,31 @@
+"""Every public IIIF URL in one place, so manifests, the web routes and tests agree on them."""
+
+from __future__ import annotations
+
+
+def image_service(base: str, page_id: str) -> str:
+    return f"{base}/iiif/image/{page_id}"
+
+
+def manifest(base: str, item_id: str) -> str:
+    return f"{base}/iiif/{item_id}/manifest.json"
+
+
+def canvas(base: str, item_id: str, page_id: str) -> str:
+    return f"{base}/iiif/{item_id}/canvas/{page_id}"
+
+
+def alto(base: str, item_id: str, page_id: str) -> str:
+    return f"{base}/iiif/{item_id}/alto/{page_id}.xml"
+
+
+def text(base: str, item_id: str, page_id: str) -> str:
+    return f"{base}/iiif/{item_id}/text/{page_id}.txt"
+
+
+def collection(base: str, slug: str = "") -> str:
+    return f"{base}/iiif/collection/{slug}" if slug else f"{base}/iiif/collection"
+
+
+def provider(base: str) -> str:
+    return f"{base}/"

@@ -1,0 +1,1 @@
+"""Validate scans and their metadata, then store them as items."""

@@ -1,0 +1,127 @@
+"""The work done for each item, stage by stage, independent of the job queue that schedules it.
+
+Each stage reads the store and writes its result atomically, so running a stage twice, or
+again after a crash, gives the same result and never exposes a half-written file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from heritage.config import Config
+from heritage.iiif import urls
+from heritage.iiif.manifest import PageImage, build_collection, build_manifest, entry_for
+from heritage.iiif.tiles import write_tiles
+from heritage.ingest.images import pixel_limit
+from heritage.model import Item, Page
+from heritage.ocr import ocr_page
+from heritage.store import Store
+
+ALL_ITEMS_LABEL = {"br": ["An holl zielloù"], "fr": ["Tous les documents"], "en": ["All documents"]}
+
+
+def needs_working_copy(image: Image.Image, page: Page) -> bool:
+    """Tesseract reads the master itself unless it is a later frame, rotated by EXIF, or exotic."""
+    if page.frame or getattr(image, "n_frames", 1) > 1 or page.format == "JPEG2000":
+        return True
+    if image.getexif().get(0x0112, 1) != 1:
+        return True
+    return image.mode not in ("1", "L", "RGB")
+
+
+@contextlib.contextmanager
+def working_image(store: Store, config: Config, item: Item, page: Page) -> Iterator[Path]:
+    """The page as a plain upright 8-bit file Tesseract can read (usually the master itself)."""
+    master = store.master_path(item.id, page)
+    with pixel_limit(config.max_pixels), Image.open(master) as image:
+        if not needs_working_copy(image, page):
+            yield master
+            return
+        image.seek(page.frame)
+        upright = ImageOps.exif_transpose(image)
+        if upright.mode not in ("1", "L", "RGB"):
+            upright = upright.convert("L" if upright.mode.startswith(("I", "L", "LA")) else "RGB")
+        with store.staging_dir("ocr-input") as staged:
+            path = staged / "page.png"
+            upright.save(path, compress_level=1)
+            try:
+                yield path
+            finally:
+                shutil.rmtree(staged, ignore_errors=True)
+
+
+def run_ocr(store: Store, config: Config, item_id: str, page_id: str) -> None:
+    item = store.load_item(item_id)
+    page = item.page(page_id)
+    public_name = f"{urls.image_service(config.base_url, page.id)}/full/max/0/default.jpg"
+    with working_image(store, config, item, page) as source:
+        result = ocr_page(source, item.metadata.language, public_name, tesseract=config.tesseract)
+    store.write_ocr(item_id, page_id, result.alto, result.text)
+
+
+def run_tiles(store: Store, config: Config, item_id: str, page_id: str) -> None:
+    item = store.load_item(item_id)
+    page = item.page(page_id)
+    service_id = urls.image_service(config.base_url, page.id)
+    with store.staging_dir("tiles") as staged:
+        tiles = write_tiles(
+            store.master_path(item_id, page), staged, service_id, frame=page.frame, max_pixels=config.max_pixels
+        )
+        store.replace_dir(staged, store.image_dir(page.id))
+    record = {"width": tiles.width, "height": tiles.height, "sizes": [list(s) for s in tiles.sizes]}
+    store.write_json(store.tiles_info_path(item_id, page_id), record)
+
+
+def page_images(store: Store, item: Item) -> list[PageImage]:
+    images = []
+    for page in item.pages:
+        record = json.loads(store.tiles_info_path(item.id, page.id).read_text())
+        images.append(PageImage(page, record["width"], record["height"], [tuple(s) for s in record["sizes"]]))
+    return images
+
+
+def publish(store: Store, config: Config, item_id: str) -> None:
+    """Write the item's public folder (manifest, ALTO, text) in one swap, then the collections."""
+    item = store.load_item(item_id)
+    collection = store.load_collection(item.collection) if item.collection else None
+    manifest = build_manifest(config.base_url, item, page_images(store, item), collection)
+    with store.staging_dir("publish") as staged:
+        for page in item.pages:
+            _copy(store.ocr_path(item.id, page.id, "alto.xml"), staged / "alto" / f"{page.id}.xml")
+            _copy(store.ocr_path(item.id, page.id, "txt"), staged / "text" / f"{page.id}.txt")
+        (staged / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+        store.replace_dir(staged, store.item_public_dir(item.id))
+    write_collections(store, config)
+
+
+def _copy(source: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, dest)
+
+
+def published_items(store: Store) -> list[Item]:
+    """Items whose public folder is in place: the manifest is the mark of publication."""
+    return [store.load_item(item_id) for item_id in store.item_ids() if store.manifest_path(item_id).exists()]
+
+
+def write_collections(store: Store, config: Config) -> None:
+    """Rebuild every IIIF Collection from the store under a lock, so concurrent publishes agree."""
+    with store.lock("collections"):
+        items = published_items(store)
+        entries = {item.id: entry_for(config.base_url, item, page_images(store, item)[0]) for item in items}
+        store.write_json(
+            store.collection_path(),
+            build_collection(config.base_url, [entries[i.id] for i in items], ALL_ITEMS_LABEL),
+        )
+        for collection in store.collections():
+            members = [entries[i.id] for i in items if i.collection == collection.slug]
+            store.write_json(
+                store.collection_path(collection.slug),
+                build_collection(config.base_url, members, {"none": [collection.name]}, collection.slug),
+            )
