@@ -279,13 +279,17 @@ cmd_status() {
     return 3
 }
 
-# Proves the analysis features the search relies on, on a throw-away index.
+# Proves the analysis features the search relies on (all from analysis-common),
+# on a throw-away index: french analyser, elision, asciifolding, stemmer,
+# pattern_replace.
+# shellcheck disable=SC1112 # typographic apostrophes on purpose
 cmd_check() {
     answers || die "not running on $URL"
     local index="heritage-selfcheck-$$" out
     out="$(analyse_french)"
     [[ $out == *'"eglis"'* && $out == *'"chant"'* ]] || die "french analyser: unexpected output $out"
-    echo "french analyser: $out"
+    echo "french analyser:  $(tokens "$out")"
+
     curl -fsS --max-time 30 -XPUT "$URL/$index" -H 'content-type: application/json' -d '{
       "settings": {"number_of_shards": 1, "number_of_replicas": 0, "analysis": {
         "filter": {
@@ -293,17 +297,34 @@ cmd_check() {
                          "articles": ["l", "d", "j", "qu", "n", "s", "t", "c", "m"]},
           "fr_stem": {"type": "stemmer", "language": "light_french"},
           "long_s": {"type": "pattern_replace", "pattern": "ſ", "replacement": "s"}},
-        "analyzer": {"heritage_fr": {"tokenizer": "standard",
-          "filter": ["fr_elision", "lowercase", "long_s", "asciifolding", "fr_stem"]}}}}}' >/dev/null
-    # shellcheck disable=SC1112 # typographic apostrophes on purpose
-    out="$(curl -fsS --max-time 10 -XPOST "$URL/$index/_analyze" -H 'content-type: application/json' \
-        -d '{"analyzer":"heritage_fr","text":"L’Église d’Ouessant pareſſeuſe"}')" || true
+        "analyzer": {
+          "heritage_fold": {"tokenizer": "standard",
+            "filter": ["fr_elision", "lowercase", "asciifolding"]},
+          "heritage_fr": {"tokenizer": "standard",
+            "filter": ["fr_elision", "lowercase", "long_s", "asciifolding", "fr_stem"]}}}}}' >/dev/null
+    local fold stem pattern
+    fold="$(analyse "/$index" '{"analyzer":"heritage_fold","text":"L’Église d’Ouessant"}')" || true
+    stem="$(analyse "/$index" '{"analyzer":"heritage_fr","text":"Qu’elles chantées"}')" || true
+    # pattern_replace alone, so ASCII folding cannot be what turns ſ into s.
+    pattern="$(analyse "/$index" '{"tokenizer":"standard","filter":["long_s"],"text":"pareſſeuſe"}')" || true
     curl -fsS --max-time 30 -XDELETE "$URL/$index" >/dev/null || true
-    [[ $out == *'"eglis"'* && $out == *'"ouessant"'* && $out == *'"paresseu'* ]] ||
-        die "custom analyser (elision, asciifolding, stemmer, pattern_replace): unexpected output $out"
-    echo "custom analyser: $out"
+
+    [[ $fold == *'"eglise"'* && $fold == *'"ouessant"'* ]] ||
+        die "elision + asciifolding: unexpected output $fold"
+    echo "elision+folding:  $(tokens "$fold")"
+    [[ $stem == *'"elle"'* && $stem == *'"chant"'* ]] || die "stemmer: unexpected output $stem"
+    echo "light_french:     $(tokens "$stem")"
+    [[ $pattern == *'"paresseuse"'* ]] || die "pattern_replace: unexpected output $pattern"
+    echo "pattern_replace:  $(tokens "$pattern")"
     echo "analysis checks passed"
 }
+
+analyse() {
+    curl -fsS --max-time 10 -XPOST "$URL$1/_analyze" -H 'content-type: application/json' -d "$2"
+}
+
+# Token list of an _analyze answer, for a readable report.
+tokens() { grep -o '"token":"[^"]*"' <<<"$1" | cut -d'"' -f4 | paste -sd' ' -; }
 
 case "${1:-}" in
 start) cmd_start ;;
