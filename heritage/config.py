@@ -7,6 +7,7 @@ One place for every knob, so the README table and the code cannot drift apart: a
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from heritage.errors import ConfigError
@@ -36,12 +37,12 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def _raw(name: str) -> str:
-    return os.environ.get(name, _BY_NAME[name].default)
+def _raw(env: Mapping[str, str], name: str) -> str:
+    return env.get(name, _BY_NAME[name].default)
 
 
-def _int(name: str, minimum: int = 0) -> int:
-    raw = _raw(name)
+def _int(env: Mapping[str, str], name: str, minimum: int = 0) -> int:
+    raw = _raw(env, name)
     try:
         value = int(raw)
     except ValueError:
@@ -51,8 +52,8 @@ def _int(name: str, minimum: int = 0) -> int:
     return value
 
 
-def _url(name: str) -> str:
-    raw = _raw(name).rstrip("/")
+def _url(env: Mapping[str, str], name: str) -> str:
+    raw = _raw(env, name).rstrip("/")
     if not raw.startswith(("http://", "https://", "redis://", "rediss://", "unix://")):
         raise ConfigError(f"{name} must be a URL, got {raw!r}")
     return raw
@@ -73,19 +74,20 @@ class Config:
     tesseract: str
 
     @classmethod
-    def from_env(cls) -> Config:
-        workers = _int("HERITAGE_WORKERS")
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if environ is None else environ
+        workers = _int(env, "HERITAGE_WORKERS")
         return cls(
-            data_dir=Path(_raw("HERITAGE_DATA_DIR")).resolve(),
-            redis_url=_url("HERITAGE_REDIS_URL"),
-            opensearch_url=_url("HERITAGE_OPENSEARCH_URL"),
-            base_url=_url("HERITAGE_BASE_URL"),
-            queue=_raw("HERITAGE_QUEUE"),
+            data_dir=Path(_raw(env, "HERITAGE_DATA_DIR")).resolve(),
+            redis_url=_url(env, "HERITAGE_REDIS_URL"),
+            opensearch_url=_url(env, "HERITAGE_OPENSEARCH_URL"),
+            base_url=_url(env, "HERITAGE_BASE_URL"),
+            queue=_raw(env, "HERITAGE_QUEUE"),
             workers=workers or (os.cpu_count() or 1),
-            job_retries=_int("HERITAGE_JOB_RETRIES"),
-            job_timeout=_int("HERITAGE_JOB_TIMEOUT", minimum=1),
-            max_pixels=_int("HERITAGE_MAX_PIXELS", minimum=1),
-            max_file_bytes=_int("HERITAGE_MAX_FILE_BYTES", minimum=1),
-            tesseract=_raw("HERITAGE_TESSERACT"),
+            job_retries=_int(env, "HERITAGE_JOB_RETRIES"),
+            job_timeout=_int(env, "HERITAGE_JOB_TIMEOUT", minimum=1),
+            max_pixels=_int(env, "HERITAGE_MAX_PIXELS", minimum=1),
+            max_file_bytes=_int(env, "HERITAGE_MAX_FILE_BYTES", minimum=1),
+            tesseract=_raw(env, "HERITAGE_TESSERACT"),
         )
 

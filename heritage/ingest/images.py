@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import stat
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,10 @@ def pixel_limit(max_pixels: int) -> Iterator[None]:
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = max_pixels
     try:
-        yield
+        with warnings.catch_warnings():
+            # Between the limit and twice it Pillow only warns; our own check then refuses.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            yield
     finally:
         Image.MAX_IMAGE_PIXELS = previous
 
@@ -116,14 +120,18 @@ def _decode_frames(path: Path, kind: str, max_pixels: int) -> list[tuple[int, in
                 width, height = image.size
                 if width * height > max_pixels:
                     raise _too_many_pixels(name, width, height, max_pixels)
+                size = displayed_size(image)
                 if kind == "JPEG":
                     # Decoding at 1/8 scale still reads every byte of the stream, so a truncated
                     # file fails here, but without holding the full-size pixels in memory.
                     image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
                 image.load()
-                frames.append(displayed_size(image))
+                frames.append(size)
     except Image.DecompressionBombError as e:
-        raise TooLargeError(f"{name}: refused as a decompression bomb ({e})") from e
+        raise TooLargeError(
+            f"{name}: refused as a decompression bomb: its header claims over twice the limit of "
+            f"{max_pixels / 1e6:.0f} megapixels (HERITAGE_MAX_PIXELS)"
+        ) from e
     except InvalidInputError:
         raise
     except Exception as e:  # noqa: BLE001 - hostile files make decoders raise anything; all mean "corrupt"
