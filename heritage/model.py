@@ -31,11 +31,16 @@ DC_FIELDS = ("title", "creator", "date", "publisher", "language", "type", "subje
 # No licence given: say so with the standard statement rather than guessing a licence.
 RIGHTS_UNDETERMINED = "http://rightsstatements.org/vocab/UND/1.0/"
 _RIGHTS_PATTERN = re.compile(
-    r"^(https?://creativecommons\.org/(licenses|publicdomain)/[a-z0-9.+-]+(/[0-9.]+)?(/[a-z]{2})?/"
+    r"^(http://creativecommons\.org/(licenses|publicdomain)/[a-z0-9.+-]+(/[0-9.]+)?(/[a-z]{2})?/"
     r"|http://rightsstatements\.org/vocab/[A-Za-z-]+/1\.0/)$"
 )
 _LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def canonical_rights(uri: str) -> str:
+    """IIIF Presentation 3 requires the http:// form of Creative Commons and RightsStatements URIs."""
+    return re.sub(r"^https://(creativecommons\.org|rightsstatements\.org)/", r"http://\1/", uri)
 
 
 def new_id() -> str:
@@ -92,7 +97,7 @@ class DublinCore:
         values["title"] = values.get("title") or clean_text(default_title, "title")
         if not values["title"]:
             raise InvalidInputError("metadata needs a title")
-        values["rights"] = values.get("rights") or RIGHTS_UNDETERMINED
+        values["rights"] = canonical_rights(values.get("rights") or RIGHTS_UNDETERMINED)
         if not _RIGHTS_PATTERN.match(values["rights"]):
             raise InvalidInputError(
                 f"rights must be a Creative Commons or RightsStatements.org URI, got {values['rights']!r}"

@@ -72,14 +72,15 @@ pid_matches() {
 pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 
 # stop_pid PID SECONDS: SIGTERM, wait up to SECONDS, then SIGKILL.
+# Returns 1 if the process had to be killed (it did not exit cleanly).
 stop_pid() {
     local pid="$1" timeout="$2"
     kill -TERM "$pid" 2>/dev/null || return 0
-    if ! wait_for "$timeout" pid_gone "$pid"; then
-        log "pid $pid still alive after ${timeout}s, sending SIGKILL"
-        kill -KILL "$pid" 2>/dev/null || true
-        wait_for 10 pid_gone "$pid" || true
-    fi
+    wait_for "$timeout" pid_gone "$pid" && return 0
+    log "pid $pid still alive after ${timeout}s, sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_for 10 pid_gone "$pid" || true
+    return 1
 }
 
 # Last lines of a log, to explain a failed start.

@@ -139,12 +139,35 @@ cluster.routing.allocation.disk.threshold_enabled: false
 EOF
 }
 
+# Class-data sharing: the first run records the classes it loaded into an
+# archive when the JVM exits (at `stop`); later starts map it and start about
+# twice as fast (~7 s instead of ~13 s here). The archive only fits one JVM
+# build and one set of jars, hence the key in its name. HERITAGE_OPENSEARCH_CDS=0
+# turns it off.
+cds_opts() {
+    local java="$1" key archive
+    [[ ${HERITAGE_OPENSEARCH_CDS:-1} == 1 ]] || return 0
+    key="$({ readlink -f "$java"; "$java" -version 2>&1; } | sha256sum | cut -c1-12)"
+    archive="$LIB_DIR/cds-$key.jsa"
+    if [[ -s $archive ]]; then
+        printf '%s\n' "-XX:SharedArchiveFile=$archive"
+    else
+        # Written under a temporary name; `stop` renames it once the JVM has
+        # exited cleanly, so a half-written archive is never used.
+        rm -f "$LIB_DIR"/cds-*.jsa.tmp
+        printf '%s\n' "-XX:ArchiveClassesAtExit=$archive.tmp"
+    fi
+}
+
 launch() {
     local java
     java="$(pick_java)"
     local -a opts
     # Word splitting of OPENSEARCH_JAVA_OPTS is intended (a list of flags).
     read -r -a opts <<<"${OPENSEARCH_JAVA_OPTS:--Xms512m -Xmx1g}"
+    local cds
+    cds="$(cds_opts "$java")"
+    [[ -z $cds ]] || opts+=("$cds")
     # The flags OpenSearch's own jvm.options would set.
     opts+=(
         -XX:+UseG1GC
@@ -210,6 +233,16 @@ analyse_french() {
         -d '{"analyzer":"french","text":"L’église chantée"}'
 }
 
+# After a clean exit, keep the class-data archive the JVM wrote (see cds_opts).
+publish_cds() {
+    local tmp
+    for tmp in "$LIB_DIR"/cds-*.jsa.tmp; do
+        [[ -s $tmp ]] || continue
+        mv -f "$tmp" "${tmp%.tmp}"
+        log "saved class-data archive for faster starts: ${tmp%.tmp}"
+    done
+}
+
 # --- commands ----------------------------------------------------------------
 
 cmd_start() {
@@ -249,7 +282,11 @@ cmd_stop() {
     local pid
     if pid="$(running_pid)"; then
         log "stopping pid $pid"
-        stop_pid "$pid" 60
+        if stop_pid "$pid" 60; then
+            publish_cds
+        else
+            rm -f "$LIB_DIR"/cds-*.jsa.tmp
+        fi
         rm -f "$PID_FILE"
         log "stopped"
     else

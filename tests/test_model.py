@@ -61,7 +61,7 @@ def test_licence_uris_from_both_vocabularies_are_accepted() -> None:
         "http://creativecommons.org/publicdomain/mark/1.0/",
         "http://rightsstatements.org/vocab/InC/1.0/",
     ):
-        assert DublinCore.from_json({"title": "x", "rights": rights}).rights == rights
+        assert DublinCore.from_json({"title": "x", "rights": rights}).rights == rights.replace("https:", "http:")
 
 
 def test_collection_slugs_are_readable_ascii() -> None:

@@ -6,21 +6,23 @@ from fetching our own ``info.json`` over HTTP (which is what prezi3's ``*_from_i
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from iiif_prezi3 import (
-    Agent,
     Annotation,
     AnnotationBody,
     AnnotationPage,
     Canvas,
+    Homepage,
     Collection,
     KeyValueString,
     Manifest,
     ManifestRef,
+    Provider,
     ServiceV3,
 )
 
@@ -151,11 +153,11 @@ def _canvas(base: str, item: Item, number: int, image: PageImage) -> Canvas:
     return canvas
 
 
-def _provider(base: str) -> Agent:
-    return Agent(
+def _provider(base: str) -> Provider:
+    return Provider(
         id=urls.provider(base) + "about",
         label=LIBRARY_NAME,
-        homepage=[{"id": urls.provider(base), "type": "Text", "label": LIBRARY_NAME, "format": "text/html"}],
+        homepage=[Homepage(id=urls.provider(base), type="Text", label=LIBRARY_NAME, format="text/html")],
     )
 
 
@@ -180,7 +182,7 @@ def build_manifest(
         manifest.navDate = date
     if collection is not None:
         manifest.partOf = [{"id": urls.collection(base, collection.slug), "type": "Collection", "label": {"none": [collection.name]}}]
-    return manifest.jsonld_dict()
+    return json.loads(manifest.json())
 
 
 def _attribution(dc: DublinCore) -> str:
@@ -212,4 +214,4 @@ def build_collection(
             for e in entries
         ],
     )
-    return collection.jsonld_dict()
+    return json.loads(collection.json())

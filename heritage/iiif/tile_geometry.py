@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
+
 Box = tuple[int, int, int, int]  # (left, upper, right, lower), as Pillow crops
 Size = tuple[int, int]  # (width, height)
 
@@ -111,6 +113,26 @@ def pyramid(width: int, height: int, tile_size: int, max_side: int) -> list[Leve
             whole.extend(p for p in (image_path("full", n) for n in names) if p not in whole)
         levels.append(Level(scale, size, tuple(Tile(box, tuple(p)) for box, p in paths.items())))
     return levels
+
+
+def info_document(
+    service_id: str, width: int, height: int, tile_size: int, factors: list[int], sizes: list[Size]
+) -> dict[str, object]:
+    """The service's info.json; maxWidth/maxHeight say when `max` is smaller than the full image."""
+    info: dict[str, object] = {
+        "@context": IMAGE_CONTEXT,
+        "id": service_id,
+        "type": "ImageService3",
+        "protocol": "http://iiif.io/api/image",
+        "profile": "level0",
+        "width": width,
+        "height": height,
+    }
+    if sizes[-1] != (width, height):
+        info["maxWidth"], info["maxHeight"] = sizes[-1]
+    info["sizes"] = [{"width": w, "height": h} for w, h in sizes]
+    info["tiles"] = [{"width": tile_size, "scaleFactors": factors}]
+    return info
 
 
 def upright_size(width: int, height: int, orientation: int) -> Size:

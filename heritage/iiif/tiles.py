@@ -1,0 +1,157 @@
+"""Write a page's level-0 IIIF Image API 3 service as static files: info.json, tiles, full sizes.
+
+Every page of every upload goes through here, one worker per core, so the work is kept close to
+its floor (decoding the master once, encoding each tile once): each level is made from the one
+above by `Image.reduce(2)` (the 2x2 box filter libvips uses too) rather than resized from full
+resolution; an image served at several paths is encoded once; an EXIF-rotated master is rotated
+tile by tile, so no upright copy of the whole master is ever held in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageCms
+
+from heritage.errors import TooLargeError
+from heritage.iiif.tile_geometry import Box, full_sizes, info_document, pyramid, source_box, upright_size
+
+JPEG_QUALITY = 85
+MAX_SIDE = 2048  # long side of the largest full image offered; `full/max` serves that size
+_EXIF_ORIENTATION = 0x0112
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+@dataclass(frozen=True)
+class TileSet:
+    width: int
+    height: int
+    sizes: list[tuple[int, int]]  # the static full-image sizes written (w, h), smallest first; includes the max size
+
+
+def write_tiles(
+    master: Path,
+    out_dir: Path,
+    service_id: str,
+    tile_size: int = 512,
+    *,
+    frame: int = 0,
+    max_pixels: int = 400_000_000,
+    max_side: int = MAX_SIDE,
+) -> TileSet:
+    """Fill the empty `out_dir` with the service for `frame` of `master`, shown upright in sRGB.
+
+    `max_side` caps the largest full image (`full/max`, declared as maxWidth/maxHeight) so that it
+    is one of the pyramid's levels, not a second full-resolution encode of a large master.
+    """
+    with _pixel_limit(max_pixels), Image.open(master) as opened:
+        opened.seek(frame)
+        orientation = opened.getexif().get(_EXIF_ORIENTATION, 1)
+        orientation = orientation if orientation in _TRANSPOSE else 1
+        image = _display_pixels(opened)
+    width, height = upright_size(*image.size, orientation)
+    levels = pyramid(width, height, tile_size, max_side)
+    for level in levels:
+        if level.scale > 1:
+            image = image.reduce(2)
+        for tile in level.tiles:
+            data = _encode(_upright_crop(image, tile.box, orientation))
+            for path in tile.paths:
+                _write(out_dir / path, data)
+    factors = [level.scale for level in levels]
+    sizes = full_sizes(width, height, factors, max_side)
+    info = info_document(service_id, width, height, tile_size, factors, sizes)
+    (out_dir / "info.json").write_text(json.dumps(info, indent=2))
+    return TileSet(width, height, sizes)
+
+
+@contextlib.contextmanager
+def _pixel_limit(max_pixels: int) -> Iterator[None]:
+    """Let Pillow open images up to our limit (its default is lower) and refuse beyond it, then restore.
+
+    Process-wide state, like Pillow's own limit: workers tile one page at a time per process.
+    """
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as e:
+        raise TooLargeError(f"the image is larger than {max_pixels} pixels") from e
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def _display_pixels(image: Image.Image) -> Image.Image:
+    """8-bit sRGB (or grayscale L): what a JPEG tile holds and every browser shows the same way."""
+    image.load()
+    mode = image.mode
+    if mode == "L":
+        return image
+    if mode == "1":
+        return image.convert("L")
+    if mode.startswith("I"):  # 16-bit (or 32-bit integer) grayscale: scale, do not clip
+        return image.convert("I").point(lambda v: v / 257 + 0.5).convert("L")
+    if mode in ("LA", "La", "PA", "RGBA", "RGBa") or (mode == "P" and "transparency" in image.info):
+        return _flatten(image)
+    if mode in ("RGB", "CMYK"):
+        return _to_srgb(image)
+    return image.convert("RGB")
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Transparent areas become white paper, as they show on a page; JPEG has no alpha."""
+    gray = image.mode in ("LA", "La")
+    with_alpha = image.convert("LA" if gray else "RGBA")
+    flat = Image.new("L" if gray else "RGB", image.size, "white")
+    flat.paste(with_alpha, (0, 0), with_alpha)
+    return flat
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Honour an embedded ICC profile (Adobe RGB scans, CMYK files); without one, assume sRGB."""
+    icc = image.info.get("icc_profile")
+    if icc:
+        try:
+            profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if image.mode == "CMYK" or "sRGB" not in ImageCms.getProfileDescription(profile):
+                converted = ImageCms.profileToProfile(image, profile, _SRGB, outputMode="RGB")
+                if converted is not None:
+                    return converted
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a broken profile is ignored, as browsers ignore it
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _upright_crop(image: Image.Image, box: Box, orientation: int) -> Image.Image:
+    if orientation == 1:
+        return image.crop(box)
+    return image.crop(source_box(box, image.size, orientation)).transpose(_TRANSPOSE[orientation])
+
+
+def _encode(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY)
+    return out.getvalue()
+
+
+def _write(path: Path, data: bytes) -> None:
+    os.makedirs(path.parent, exist_ok=True)
+    path.write_bytes(data)
