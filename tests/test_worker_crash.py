@@ -1,0 +1,63 @@
+"""A worker killed in the middle of a job leaves nothing half-written where readers look."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from heritage.model import ItemState, Stage, StageState
+from heritage.status import item_status
+from heritage.store import Store
+from tests.conftest import REPO, SAMPLES, heritage_cli, wait_until_settled
+
+
+def assert_public_tree_is_whole(store: Store) -> None:
+    """Every image folder has its info.json and every tile it lists; every JSON file parses."""
+    for image_dir in (store.iiif / "image").iterdir():
+        info = json.loads((image_dir / "info.json").read_text())
+        assert (image_dir / "full" / "max" / "0" / "default.jpg").stat().st_size > 0
+        for width, height in ((s["width"], s["height"]) for s in info["sizes"]):
+            assert (image_dir / "full" / f"{width},{height}" / "0" / "default.jpg").stat().st_size > 0
+    for path in store.iiif.rglob("*.json"):
+        json.loads(path.read_text())
+
+
+def test_a_killed_worker_leaves_no_partial_files_and_rerun_finishes_the_item(env: dict[str, str]) -> None:
+    store = Store(Path(env["HERITAGE_DATA_DIR"]))
+    result = heritage_cli(["ingest", str(SAMPLES / "barzaz-breiz-02")], env)
+    assert result.returncode == 0, result.stderr
+    item_id = result.stdout.split("\t")[0]
+    item = store.load_item(item_id)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "heritage.cli", "worker", "--count", "1"],
+        env={**os.environ, **env}, cwd=REPO, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        stages = [store.stage_status(item_id, p.id, s) for p in item.pages for s in Stage]
+        if sum(s.state is StageState.DONE for s in stages) >= 1 and any(s.state is StageState.RUNNING for s in stages):
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the worker never got going")
+    time.sleep(0.3)
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(10)
+
+    assert item_status(store, item, 3600).state is ItemState.PROCESSING
+    assert_public_tree_is_whole(store)
+
+    result = heritage_cli(["rerun", item_id], env)
+    assert result.returncode == 0, result.stderr
+    result = heritage_cli(["worker", "--count", "1", "--burst"], env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    wait_until_settled(store, [item_id], timeout=60)
+    assert item_status(store, item, 3600).state is ItemState.PUBLISHED
+    assert_public_tree_is_whole(store)
+    assert len(json.loads(store.manifest_path(item_id).read_text())["items"]) == 3
