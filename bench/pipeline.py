@@ -1,0 +1,98 @@
+"""End-to-end throughput: pages per minute from ingest to published, one worker against two,
+and the peak memory of one worker processing a 400 dpi double page.
+
+Runs the real CLI, real workers, real Redis (database 13) and Tesseract. Prints numbers and the
+ratio; the target is two workers at least 1.8 times one.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO.parent / "shared" / "samples"
+REDIS = os.environ.get("HERITAGE_BENCH_REDIS", "redis://127.0.0.1:6379/13")
+ITEMS = ["barzaz-breiz-01", "barzaz-breiz-05", "keleier-bremaik"]
+
+
+def cli(args: list[str], env: dict[str, str]) -> str:
+    result = subprocess.run([sys.executable, "-m", "heritage.cli", *args], env=env, capture_output=True, text=True, cwd=REPO)
+    if result.returncode:
+        raise SystemExit(f"heritage {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+def environment(data: Path, queue: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "HERITAGE_DATA_DIR": str(data),
+        "HERITAGE_REDIS_URL": REDIS,
+        "HERITAGE_QUEUE": queue,
+        "OMP_THREAD_LIMIT": "1",
+    }
+
+
+def run(workers: int) -> tuple[int, float]:
+    """Ingest the items, then time burst workers from the first job to the last publish."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = environment(Path(tmp) / "data", f"bench-{workers}-{os.getpid()}")
+        out = cli(["ingest", *(str(SAMPLES / name) for name in ITEMS)], env)
+        pages = sum(int(line.split("\t")[1].split()[0]) for line in out.splitlines())
+        start = time.perf_counter()
+        cli(["worker", "--count", str(workers), "--burst"], env)
+        elapsed = time.perf_counter() - start
+        states = cli(["status"], env)
+        if any("\tpublished\t" not in line for line in states.splitlines()):
+            raise SystemExit(f"not every item was published:\n{states}")
+        return pages, elapsed
+
+
+def double_page(path: Path) -> None:
+    left = Image.open(SAMPLES / "barzaz-breiz-01" / "0002.jpg")
+    right = Image.open(SAMPLES / "barzaz-breiz-01" / "0003.jpg")
+    spread = Image.new("RGB", (left.width + right.width, max(left.height, right.height)), "white")
+    spread.paste(left, (0, 0))
+    spread.paste(right, (left.width, 0))
+    spread.save(path, quality=90, dpi=(400, 400))
+
+
+def worker_peak_memory() -> tuple[str, float, float]:
+    """Peak RSS of a burst worker (and the Tesseract it runs) for one double-page item."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = environment(Path(tmp) / "data", f"bench-mem-{os.getpid()}")
+        spread = Path(tmp) / "spread.jpg"
+        double_page(spread)
+        size = Image.open(spread).size
+        cli(["ingest", str(spread)], env)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "heritage.cli", "worker", "--count", "1", "--burst"], env=env, check=True, cwd=REPO)
+        elapsed = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        return f"{size[0]}x{size[1]}", peak / 1024, elapsed
+
+
+def main() -> None:
+    # First, while no other child has run: RUSAGE_CHILDREN keeps the largest peak seen so far.
+    size, peak_mb, seconds = worker_peak_memory()
+    one_pages, one_time = run(1)
+    two_pages, two_time = run(2)
+    one_rate, two_rate = one_pages / one_time * 60, two_pages / two_time * 60
+    print(f"pipeline: {one_pages} pages ({', '.join(ITEMS)}) from queue to published")
+    print(f"  1 worker : {one_time:7.1f} s  {one_rate:6.1f} pages/min")
+    print(f"  2 workers: {two_time:7.1f} s  {two_rate:6.1f} pages/min")
+    ratio = two_rate / one_rate
+    print(f"  ratio 2/1: {ratio:.2f}  (target >= 1.8: {'PASS' if ratio >= 1.8 else 'FAIL'})")
+    verdict = "PASS" if peak_mb < 1024 else "FAIL"
+    print(f"worker peak RSS on a 400 dpi double page ({size}): {peak_mb:.0f} MB in {seconds:.1f} s (target < 1024 MB: {verdict})")
+
+
+if __name__ == "__main__":
+    main()
