@@ -16,6 +16,10 @@
 #   HERITAGE_OPENSEARCH_TIMEOUT  seconds to wait for a yellow cluster (180)
 #   OPENSEARCH_JAVA_OPTS         JVM heap/options (default -Xms512m -Xmx1g)
 #   OPENSEARCH_JAVA_HOME         JDK to use (default: a Java 11-21 `java`)
+#   HERITAGE_OPENSEARCH_CDS      0 disables the class-data archive (faster starts)
+#
+# `check` runs the analysis self-test (french, elision, asciifolding, stemmer,
+# pattern_replace) on a throw-away index.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,7 +30,11 @@ HERITAGE_LOG_TAG=opensearch
 
 PORT="${HERITAGE_OPENSEARCH_PORT:-9200}"
 check_port HERITAGE_OPENSEARCH_PORT "$PORT"
+if ((PORT < 2 || PORT > 9299)); then
+    die "HERITAGE_OPENSEARCH_PORT must be between 2 and 9299 (the runner's port picker stops at 9299)"
+fi
 TIMEOUT="${HERITAGE_OPENSEARCH_TIMEOUT:-180}"
+[[ $TIMEOUT =~ ^[0-9]+$ ]] || die "HERITAGE_OPENSEARCH_TIMEOUT must be a number of seconds, got '$TIMEOUT'"
 CLUSTER_NAME=heritage
 MAIN_CLASS=org.codelibs.opensearch.runner.OpenSearchRunner
 URL="http://127.0.0.1:$PORT"
@@ -152,10 +160,11 @@ cds_opts() {
     if [[ -s $archive ]]; then
         printf '%s\n' "-XX:SharedArchiveFile=$archive"
     else
-        # Written under a temporary name; `stop` renames it once the JVM has
-        # exited cleanly, so a half-written archive is never used.
-        rm -f "$LIB_DIR"/cds-*.jsa.tmp
-        printf '%s\n' "-XX:ArchiveClassesAtExit=$archive.tmp"
+        # Written under a temporary name (one per port, as two nodes may stop
+        # at once); `stop` renames it once the JVM has exited cleanly, so a
+        # half-written archive is never used.
+        rm -f "$archive.tmp-$PORT"
+        printf '%s\n' "-XX:ArchiveClassesAtExit=$archive.tmp-$PORT"
     fi
 }
 
@@ -201,6 +210,7 @@ wait_ready() {
     local deadline=$((SECONDS + TIMEOUT)) picked
     while ! { answers && healthy 1; }; do
         if ! kill -0 "$pid" 2>/dev/null; then
+            rm -f "$PID_FILE"
             show_log_tail "$LOG_FILE"
             die "OpenSearch exited during start-up"
         fi
@@ -236,10 +246,14 @@ analyse_french() {
 # After a clean exit, keep the class-data archive the JVM wrote (see cds_opts).
 publish_cds() {
     local tmp
-    for tmp in "$LIB_DIR"/cds-*.jsa.tmp; do
-        [[ -s $tmp ]] || continue
-        mv -f "$tmp" "${tmp%.tmp}"
-        log "saved class-data archive for faster starts: ${tmp%.tmp}"
+    for tmp in "$LIB_DIR"/cds-*.jsa.tmp-"$PORT"; do
+        [[ -e $tmp ]] || continue
+        if [[ -s $tmp && ! -e ${tmp%.tmp-*} ]]; then
+            mv -f "$tmp" "${tmp%.tmp-*}"
+            log "saved class-data archive for faster starts: ${tmp%.tmp-*}"
+        else
+            rm -f "$tmp"
+        fi
     done
 }
 
@@ -261,15 +275,13 @@ cmd_start() {
         log "pid $pid is starting; waiting for it"
     else
         rm -f "$PID_FILE"
-        if ((PORT < 2 || PORT > 9299)); then
-            die "HERITAGE_OPENSEARCH_PORT must be between 2 and 9299 (the runner's port picker stops at 9299)"
-        fi
         if port_in_use "$PORT"; then
             die "port $PORT on 127.0.0.1 is taken by something that is not this node"
         fi
         ensure_jars
         launch
         pid="$(running_pid)" || {
+            rm -f "$PID_FILE"
             show_log_tail "$LOG_FILE"
             die "OpenSearch exited at once"
         }
@@ -285,7 +297,7 @@ cmd_stop() {
         if stop_pid "$pid" 60; then
             publish_cds
         else
-            rm -f "$LIB_DIR"/cds-*.jsa.tmp
+            rm -f "$LIB_DIR"/cds-*.jsa.tmp-"$PORT"
         fi
         rm -f "$PID_FILE"
         log "stopped"

@@ -82,14 +82,14 @@ def size_param(size: Size, width: int, height: int) -> str:
 def level_tiles(width: int, height: int, tile_size: int, scale: int) -> list[Tile]:
     """The tile grid at one scale factor, row by row; right and bottom tiles are cut short."""
     level_width, level_height = level_size(width, height, scale)
+    span = tile_size * scale  # full-resolution pixels covered by one tile
     tiles = []
     for top in range(0, level_height, tile_size):
         for left in range(0, level_width, tile_size):
-            right, lower = min(left + tile_size, level_width), min(top + tile_size, level_height)
-            region = (left * scale, top * scale, min((left + tile_size) * scale, width),
-                      min((top + tile_size) * scale, height))
-            path = image_path(region_param(region, width, height), size_param((right - left, lower - top), width, height))
-            tiles.append(Tile((left, top, right, lower), (path,)))
+            box = (left, top, min(left + tile_size, level_width), min(top + tile_size, level_height))
+            region = (left * scale, top * scale, min(left * scale + span, width), min(top * scale + span, height))
+            size = (box[2] - left, box[3] - top)
+            tiles.append(Tile(box, (image_path(region_param(region, width, height), size_param(size, width, height)),)))
     return tiles
 
 

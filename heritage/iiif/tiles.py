@@ -10,18 +10,21 @@ tile by tile, so no upright copy of the whole master is ever held in memory.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
+import shutil
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageCms
 
 from heritage.errors import TooLargeError
-from heritage.iiif.tile_geometry import Box, full_sizes, info_document, pyramid, source_box, upright_size
+from heritage.iiif.tile_geometry import Tile, full_sizes, info_document, pyramid, source_box, upright_size
 
 JPEG_QUALITY = 85
 MAX_SIDE = 2048  # long side of the largest full image offered; `full/max` serves that size
@@ -54,11 +57,14 @@ def write_tiles(
     frame: int = 0,
     max_pixels: int = 400_000_000,
     max_side: int = MAX_SIDE,
+    threads: int = 1,
 ) -> TileSet:
     """Fill the empty `out_dir` with the service for `frame` of `master`, shown upright in sRGB.
 
     `max_side` caps the largest full image (`full/max`, declared as maxWidth/maxHeight) so that it
     is one of the pyramid's levels, not a second full-resolution encode of a large master.
+    `threads` > 1 encodes tiles in parallel (Pillow releases the GIL while encoding to a file);
+    the default suits workers that already run one per core.
     """
     with _pixel_limit(max_pixels), Image.open(master) as opened:
         opened.seek(frame)
@@ -67,13 +73,23 @@ def write_tiles(
         image = _display_pixels(opened)
     width, height = upright_size(*image.size, orientation)
     levels = pyramid(width, height, tile_size, max_side)
-    for level in levels:
-        if level.scale > 1:
-            image = image.reduce(2)
-        for tile in level.tiles:
-            data = _encode(_upright_crop(image, tile.box, orientation))
-            for path in tile.paths:
-                _write(out_dir / path, data)
+    save = functools.partial(_save, out_dir=out_dir, orientation=orientation)
+    if threads == 1:
+        for level in levels:
+            image = image.reduce(2) if level.scale > 1 else image
+            for tile in level.tiles:
+                save(image, tile)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            previous: list[Future[None]] = []
+            for level in levels:  # reduce the next level while the pool encodes this one
+                image = image.reduce(2) if level.scale > 1 else image
+                current = [pool.submit(save, image, tile) for tile in level.tiles]
+                for done in previous:
+                    done.result()
+                previous = current
+            for done in previous:
+                done.result()
     factors = [level.scale for level in levels]
     sizes = full_sizes(width, height, factors, max_side)
     info = info_document(service_id, width, height, tile_size, factors, sizes)
@@ -140,18 +156,15 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     return image if image.mode == "RGB" else image.convert("RGB")
 
 
-def _upright_crop(image: Image.Image, box: Box, orientation: int) -> Image.Image:
+def _save(image: Image.Image, tile: Tile, out_dir: Path, orientation: int) -> None:
+    """Encode once, straight into the first file (no bytes copy, GIL released), copy to the others."""
     if orientation == 1:
-        return image.crop(box)
-    return image.crop(source_box(box, image.size, orientation)).transpose(_TRANSPOSE[orientation])
-
-
-def _encode(image: Image.Image) -> bytes:
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=JPEG_QUALITY)
-    return out.getvalue()
-
-
-def _write(path: Path, data: bytes) -> None:
-    os.makedirs(path.parent, exist_ok=True)
-    path.write_bytes(data)
+        pixels = image if tile.box == (0, 0, *image.size) else image.crop(tile.box)
+    else:
+        pixels = image.crop(source_box(tile.box, image.size, orientation)).transpose(_TRANSPOSE[orientation])
+    first, *others = (out_dir / path for path in tile.paths)
+    os.makedirs(first.parent, exist_ok=True)
+    pixels.save(first, "JPEG", quality=JPEG_QUALITY)
+    for other in others:
+        os.makedirs(other.parent, exist_ok=True)
+        shutil.copyfile(first, other)
