@@ -24,7 +24,9 @@ ITEMS = ["barzaz-breiz-01", "barzaz-breiz-05", "keleier-bremaik"]
 
 
 def cli(args: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run([sys.executable, "-m", "heritage.cli", *args], env=env, capture_output=True, text=True, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "heritage.cli", *args], env=env, capture_output=True, text=True, cwd=REPO
+    )
     if result.returncode:
         raise SystemExit(f"heritage {' '.join(args)} failed:\n{result.stderr}")
     return result.stdout
@@ -73,7 +75,9 @@ def worker_peak_memory() -> tuple[str, float, float]:
         size = Image.open(spread).size
         cli(["ingest", str(spread)], env)
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "heritage.cli", "worker", "--count", "1", "--burst"], env=env, check=True, cwd=REPO)
+        subprocess.run(
+            [sys.executable, "-m", "heritage.cli", "worker", "--count", "1", "--burst"], env=env, check=True, cwd=REPO
+        )
         elapsed = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         return f"{size[0]}x{size[1]}", peak / 1024, elapsed
@@ -91,7 +95,9 @@ def main() -> None:
     ratio = two_rate / one_rate
     print(f"  ratio 2/1: {ratio:.2f}  (target >= 1.8: {'PASS' if ratio >= 1.8 else 'FAIL'})")
     verdict = "PASS" if peak_mb < 1024 else "FAIL"
-    print(f"worker peak RSS on a 400 dpi double page ({size}): {peak_mb:.0f} MB in {seconds:.1f} s (target < 1024 MB: {verdict})")
+    print(
+        f"worker peak RSS on a 400 dpi double page ({size}): {peak_mb:.0f} MB in {seconds:.1f} s (target < 1024 MB: {verdict})"
+    )
 
 
 if __name__ == "__main__":

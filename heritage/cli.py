@@ -133,7 +133,9 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     ing = sub.add_parser("ingest", help="store item folders or image files and queue their processing")
-    ing.add_argument("paths", nargs="+", metavar="PATH", help="an item folder (page images + metadata.json) or an image")
+    ing.add_argument(
+        "paths", nargs="+", metavar="PATH", help="an item folder (page images + metadata.json) or an image"
+    )
     ing.add_argument("--collection", metavar="NAME", help="put the items in this collection (created if new)")
     ing.add_argument("--wait", action="store_true", help="show progress until published; non-zero exit on failure")
     ing.set_defaults(func=cmd_ingest)

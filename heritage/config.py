@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
 from heritage.errors import ConfigError
 
 
@@ -27,9 +28,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HERITAGE_BASE_URL", "http://127.0.0.1:8000", "Public base URL written into IIIF ids (no trailing slash)."),
     Setting("HERITAGE_QUEUE", "heritage", "Name of the RQ queue the workers listen on."),
     Setting("HERITAGE_WORKERS", "0", "Worker processes started by `heritage worker`; 0 means one per core."),
-    Setting("HERITAGE_JOB_RETRIES", "2", "How many times a failed page job is retried before the page is marked failed."),
+    Setting(
+        "HERITAGE_JOB_RETRIES", "2", "How many times a failed page job is retried before the page is marked failed."
+    ),
     Setting("HERITAGE_JOB_TIMEOUT", "900", "Seconds a single job may run before RQ kills it."),
-    Setting("HERITAGE_MAX_PIXELS", "400000000", "Largest accepted image in pixels (width x height); bigger files are refused as bombs."),
+    Setting(
+        "HERITAGE_MAX_PIXELS",
+        "400000000",
+        "Largest accepted image in pixels (width x height); bigger files are refused as bombs.",
+    ),
     Setting("HERITAGE_MAX_FILE_BYTES", "2147483648", "Largest accepted master file in bytes."),
     Setting("HERITAGE_TESSERACT", "tesseract", "The Tesseract binary to run."),
 )
@@ -90,4 +97,3 @@ class Config:
             max_file_bytes=_int(env, "HERITAGE_MAX_FILE_BYTES", minimum=1),
             tesseract=_raw(env, "HERITAGE_TESSERACT"),
         )
-

@@ -52,7 +52,9 @@ def enqueue_item(config: Config, store: Store, item: Item, redis: Redis) -> None
             if store.stage_status(item.id, page.id, stage).state is StageState.DONE:
                 continue
             store.set_stage_status(item.id, page.id, stage, StageStatus(StageState.QUEUED, updated=now()))
-            page_jobs.append(q.enqueue(func, item.id, page.id, retry=retry, description=f"{stage.value} {item.id}/{page.id}"))
+            page_jobs.append(
+                q.enqueue(func, item.id, page.id, retry=retry, description=f"{stage.value} {item.id}/{page.id}")
+            )
     store.set_publish_status(item.id, StageStatus(StageState.QUEUED, updated=now()))
     q.enqueue(
         publish_job,
@@ -70,9 +72,7 @@ def _error_text(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _tracked(
-    read: Callable[[], StageStatus], write: Callable[[StageStatus], None], work: Callable[[], None]
-) -> None:
+def _tracked(read: Callable[[], StageStatus], write: Callable[[StageStatus], None], work: Callable[[], None]) -> None:
     """Run one stage, recording attempts and the plain reason of a failure before RQ sees it."""
     attempts = read().attempts + 1
     write(StageStatus(StageState.RUNNING, attempts, updated=now()))

@@ -11,7 +11,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from heritage.errors import InvalidInputError
@@ -184,14 +184,14 @@ def collection_slug(name: str) -> str:
     return slug
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     """The per-page jobs, each tracked on its own so two workers never write the same record."""
 
     OCR = "ocr"
     TILES = "tiles"
 
 
-class StageState(str, Enum):
+class StageState(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
     RETRYING = "retrying"
@@ -199,7 +199,7 @@ class StageState(str, Enum):
     FAILED = "failed"
 
 
-class ItemState(str, Enum):
+class ItemState(StrEnum):
     QUEUED = "queued"
     PROCESSING = "processing"
     PUBLISHED = "published"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from heritage.model import Item, ItemState, Stage, StageState, StageStatus, page_state
 from heritage.store import Store
@@ -51,7 +51,7 @@ class ItemStatus:
 def _age_seconds(timestamp: str) -> float:
     if not timestamp:
         return 0.0
-    return (datetime.now(timezone.utc) - datetime.fromisoformat(timestamp)).total_seconds()
+    return (datetime.now(UTC) - datetime.fromisoformat(timestamp)).total_seconds()
 
 
 def _effective(status: StageStatus, stall_after: float) -> StageStatus:

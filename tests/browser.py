@@ -39,7 +39,11 @@ def chromium(profile: Path) -> Iterator[BrowserContext]:
         pytest.fail(f"{CHROMIUM} is missing: run `make system`", pytrace=False)
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900}
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900},
         )
         try:
             yield context

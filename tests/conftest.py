@@ -133,10 +133,25 @@ def heritage_cli(args: list[str], env: dict[str, str], timeout: float = 900) -> 
 
 
 LIBRARY_SAMPLES = {
-    "Barzaz Breiz": ["barzaz-breiz-01", "barzaz-breiz-02", "barzaz-breiz-03", "barzaz-breiz-03-worn", "barzaz-breiz-05"],
+    "Barzaz Breiz": [
+        "barzaz-breiz-01",
+        "barzaz-breiz-02",
+        "barzaz-breiz-03",
+        "barzaz-breiz-03-worn",
+        "barzaz-breiz-05",
+    ],
     "Keleier": ["keleier-bremaik"],
-    "Imprimés français": [f"real/{name}" for name in ("montesquieu-1783", "nubis-1840", "nubis-1886", "nubis-1941",
-                                                       "typescript-rapport-1984", "voltaire-henriade-1728")],
+    "Imprimés français": [
+        f"real/{name}"
+        for name in (
+            "montesquieu-1783",
+            "nubis-1840",
+            "nubis-1886",
+            "nubis-1941",
+            "typescript-rapport-1984",
+            "voltaire-henriade-1728",
+        )
+    ],
 }
 
 

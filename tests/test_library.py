@@ -82,7 +82,9 @@ def test_iiif_responses_carry_cors_and_iiif_media_types(library: Library) -> Non
     assert plain.headers["access-control-allow-origin"] == "*"
     assert plain.headers["content-type"] == "application/json"
     linked = get(manifest_url, headers={"Accept": "application/ld+json"})
-    assert linked.headers["content-type"] == 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
+    assert (
+        linked.headers["content-type"] == 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
+    )
     service = plain.json()["items"][0]["items"][0]["items"][0]["body"]["service"][0]["id"]
     info = get(f"{service}/info.json", headers={"Accept": "application/ld+json"})
     assert info.headers["content-type"] == 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
@@ -103,9 +105,22 @@ def test_the_image_api_validator_passes_at_level_0(library: Library) -> None:
     item = library.store.load_item(library.items["validation-image"])
     host = library.url.removeprefix("http://")
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "iiif-validate.py"), "-s", host, "-p", "iiif/image",
-         "-i", item.pages[0].id, "--version=3.0", "--level", "0", "-v"],
-        capture_output=True, text=True, timeout=300,
+        [
+            str(Path(sys.executable).parent / "iiif-validate.py"),
+            "-s",
+            host,
+            "-p",
+            "iiif/image",
+            "-i",
+            item.pages[0].id,
+            "--version=3.0",
+            "--level",
+            "0",
+            "-v",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

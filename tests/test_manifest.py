@@ -57,8 +57,10 @@ def test_labels_and_metadata_are_language_maps() -> None:
     manifest = build_manifest(BASE, item, images, None)
     assert manifest["label"] == {"none": ["Barzaz Breiz"]}
     languages = [m["value"] for m in manifest["metadata"] if m["label"]["en"] == ["Language"]]
-    assert languages == [{"br": ["brezhoneg"], "fr": ["breton"], "en": ["Breton"]},
-                         {"br": ["galleg"], "fr": ["français"], "en": ["French"]}]
+    assert languages == [
+        {"br": ["brezhoneg"], "fr": ["breton"], "en": ["Breton"]},
+        {"br": ["galleg"], "fr": ["français"], "en": ["French"]},
+    ]
     assert manifest["rights"] == "http://creativecommons.org/licenses/by-sa/3.0/"
     assert manifest["navDate"] == "1846-01-01T00:00:00Z"
     assert language_map("Kan", ["br"]) == {"br": ["Kan"]}

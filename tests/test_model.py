@@ -24,7 +24,9 @@ def test_ids_are_opaque_url_safe_and_distinct() -> None:
 
 
 def test_sample_metadata_is_read_with_lists_for_repeatable_fields() -> None:
-    dc = DublinCore.from_json({"title": "Barzaz Breiz", "language": ["br", "fr"], "subject": "Kanaouennoù", "date": 1846})
+    dc = DublinCore.from_json(
+        {"title": "Barzaz Breiz", "language": ["br", "fr"], "subject": "Kanaouennoù", "date": 1846}
+    )
     assert dc.language == ["br", "fr"]
     assert dc.subject == ["Kanaouennoù"]
     assert dc.date == "1846"

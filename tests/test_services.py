@@ -23,8 +23,11 @@ def test_opensearch_answers_with_the_language_analysers() -> None:
 
 
 def test_opensearch_has_the_analysis_common_filters() -> None:
-    body = {"tokenizer": "standard", "filter": [{"type": "elision", "articles": ["d"]}, "lowercase", "asciifolding"],
-            "text": "d'Ñoz"}
+    body = {
+        "tokenizer": "standard",
+        "filter": [{"type": "elision", "articles": ["d"]}, "lowercase", "asciifolding"],
+        "text": "d'Ñoz",
+    }
     response = httpx.post(f"{OPENSEARCH_URL}/_analyze", json=body, timeout=30)
     assert response.status_code == 200, response.text
     assert [t["token"] for t in response.json()["tokens"]] == ["noz"]

@@ -35,8 +35,11 @@ def test_a_killed_worker_leaves_no_partial_files_and_rerun_finishes_the_item(env
     item = store.load_item(item_id)
     worker = subprocess.Popen(
         [sys.executable, "-m", "heritage.cli", "worker", "--count", "1"],
-        env={**os.environ, **env}, cwd=REPO, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, **env},
+        cwd=REPO,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

@@ -17,8 +17,8 @@ from iiif_prezi3 import (
     AnnotationBody,
     AnnotationPage,
     Canvas,
-    Homepage,
     Collection,
+    Homepage,
     KeyValueString,
     Manifest,
     ManifestRef,
@@ -31,7 +31,11 @@ from heritage.model import Collection as HeritageCollection
 from heritage.model import DublinCore, Item, Page
 
 THUMBNAIL_WIDTH = 300
-LIBRARY_NAME = {"br": ["Levraoueg niverel ar glad"], "fr": ["Bibliothèque numérique du patrimoine"], "en": ["Heritage digital library"]}
+LIBRARY_NAME = {
+    "br": ["Levraoueg niverel ar glad"],
+    "fr": ["Bibliothèque numérique du patrimoine"],
+    "en": ["Heritage digital library"],
+}
 
 _FIELD_LABELS: dict[str, dict[str, list[str]]] = {
     "title": {"br": ["Titl"], "fr": ["Titre"], "en": ["Title"]},
@@ -83,7 +87,7 @@ def _image_service(base: str, page_id: str) -> ServiceV3:
     return ServiceV3(id=urls.image_service(base, page_id), type="ImageService3", profile="level0")
 
 
-def _thumbnail(base: str, image: PageImage) -> dict[str, Any]:
+def thumbnail(base: str, image: PageImage) -> dict[str, Any]:
     width, height = thumbnail_size(image.sizes)
     service = urls.image_service(base, image.page.id)
     return {
@@ -131,7 +135,7 @@ def _canvas(base: str, item: Item, number: int, image: PageImage) -> Canvas:
         width=image.width,
         height=image.height,
         items=[AnnotationPage(id=f"{canvas_id}/page", items=[painting])],
-        thumbnail=[_thumbnail(base, image)],
+        thumbnail=[thumbnail(base, image)],
         seeAlso=[
             {
                 "id": urls.alto(base, item.id, page.id),
@@ -172,7 +176,7 @@ def build_manifest(
         rights=dc.rights,
         requiredStatement=KeyValueString(label=_ATTRIBUTION, value={"none": [_attribution(dc)]}),
         provider=[_provider(base)],
-        thumbnail=[_thumbnail(base, images[0])],
+        thumbnail=[thumbnail(base, images[0])],
         items=[_canvas(base, item, n, image) for n, image in enumerate(images, start=1)],
     )
     if dc.description:
@@ -181,7 +185,9 @@ def build_manifest(
     if date:
         manifest.navDate = date
     if collection is not None:
-        manifest.partOf = [{"id": urls.collection(base, collection.slug), "type": "Collection", "label": {"none": [collection.name]}}]
+        manifest.partOf = [
+            {"id": urls.collection(base, collection.slug), "type": "Collection", "label": {"none": [collection.name]}}
+        ]
     return json.loads(manifest.json())
 
 
@@ -199,7 +205,9 @@ class CollectionEntry:
 
 
 def entry_for(base: str, item: Item, first_image: PageImage) -> CollectionEntry:
-    return CollectionEntry(item.id, language_map(item.metadata.title, item.metadata.language), _thumbnail(base, first_image))
+    return CollectionEntry(
+        item.id, language_map(item.metadata.title, item.metadata.language), thumbnail(base, first_image)
+    )
 
 
 def build_collection(

@@ -96,7 +96,9 @@ def check_image(path: Path, max_pixels: int, max_bytes: int) -> CheckedImage:
     if info.st_size == 0:
         raise InvalidInputError(f"{name}: the file is empty (0 bytes)")
     if info.st_size > max_bytes:
-        raise TooLargeError(f"{name}: {info.st_size:,} bytes is above the limit of {max_bytes:,} (HERITAGE_MAX_FILE_BYTES)")
+        raise TooLargeError(
+            f"{name}: {info.st_size:,} bytes is above the limit of {max_bytes:,} (HERITAGE_MAX_FILE_BYTES)"
+        )
     with path.open("rb") as f:
         head = f.read(16)
     kind = sniff_format(head)

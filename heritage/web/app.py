@@ -21,6 +21,7 @@ from starlette.templating import Jinja2Templates
 
 from heritage.config import Config
 from heritage.iiif import urls
+from heritage.iiif.manifest import thumbnail
 from heritage.model import is_id
 from heritage.pipeline import page_images, published_items
 from heritage.store import Store
@@ -35,18 +36,15 @@ def create_app(config: Config | None = None) -> Starlette:
     store = Store(config.data_dir).ensure()
 
     async def home(request: Request) -> Response:
-        entries = []
-        for item in published_items(store):
-            image = page_images(store, item)[0]
-            thumb = min((s for s in image.sizes if s[0] >= 200), default=image.sizes[-1])
-            entries.append(
-                {
-                    "item": item,
-                    "manifest": urls.manifest(config.base_url, item.id),
-                    "thumbnail": f"{urls.image_service(config.base_url, image.page.id)}/full/{thumb[0]},{thumb[1]}/0/default.jpg",
-                    "thumb_size": thumb,
-                }
-            )
+        entries = [
+            {
+                "item": item,
+                "manifest": urls.manifest(config.base_url, item.id),
+                "thumbnail": thumbnail(config.base_url, image),
+            }
+            for item in published_items(store)
+            for image in page_images(store, item)[:1]
+        ]
         return TEMPLATES.TemplateResponse(request, "home.html", {"entries": entries})
 
     async def collection(request: Request) -> Response:

@@ -29,7 +29,9 @@ def json_media_type(path: str, accept: str) -> str:
 
 
 class IIIFFiles(StaticFiles):
-    def file_response(self, full_path: Any, stat_result: os.stat_result, scope: Scope, status_code: int = 200) -> Response:
+    def file_response(
+        self, full_path: Any, stat_result: os.stat_result, scope: Scope, status_code: int = 200
+    ) -> Response:
         response = super().file_response(full_path, stat_result, scope, status_code)
         path = os.fspath(full_path)
         if path.endswith(".json"):
