@@ -4,8 +4,10 @@ The floor ("bound") is decoding the master once plus encoding every tile's pixel
 anything above it is our overhead (reducing levels, cropping, writing files, the full sizes).
 Each measurement runs in its own subprocess, so its peak resident memory is its own; every figure
 is the best of a few interleaved runs, because other work on the machine only ever adds time.
+Outputs go to RAM (/dev/shm) unless BENCH_TMP names a directory: a disk's metadata latency (three
+directories per tile) swings by 10x here and would drown the difference between the two tilers.
 
-    .venv/bin/python bench/tiling.py [--repeat N] [--threads]
+    .venv/bin/python bench/tiling.py [--repeat N] [--threads N]
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import io
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -24,6 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SAMPLES = SHARED / "samples"
 TILE_SIZE = 512
+SCRATCH = os.environ.get("BENCH_TMP") or ("/dev/shm" if os.path.isdir("/dev/shm") else None)
 GENERATED = {"generated-7000x5000.jpg": (7000, 5000), "generated-20000x15000.jpg": (20000, 15000)}
 
 
@@ -49,65 +53,83 @@ def generate(directory: Path) -> list[Path]:
     return paths
 
 
-def run_ours(master: Path, out: Path, threads: int) -> float:
+class Clock:
+    """Wall and CPU time (user + system, every thread: the work a busy worker pays for) of a span."""
+
+    def __init__(self) -> None:
+        self.seconds = self.cpu = 0.0
+
+    def __enter__(self) -> Clock:
+        self._wall, self._cpu = time.perf_counter(), cpu_seconds()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds += time.perf_counter() - self._wall
+        self.cpu += cpu_seconds() - self._cpu
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_ours(master: Path, out: Path, threads: int) -> Clock:
     from PIL import Image
 
     from heritage.iiif.tiles import write_tiles
 
     Image.init()  # plugin imports are paid once per worker process, not per page
-    started = time.perf_counter()
-    write_tiles(master, out, "http://127.0.0.1/iiif/image/bench", TILE_SIZE, threads=threads)
-    return time.perf_counter() - started
+    out.mkdir()
+    with Clock() as clock:
+        write_tiles(master, out, "http://127.0.0.1/iiif/image/bench", TILE_SIZE, threads=threads)
+    return clock
 
 
-def run_vips(master: Path, out: Path) -> float:
+def run_vips(master: Path, out: Path) -> Clock:
     import pyvips
 
     from heritage.iiif.tiles import JPEG_QUALITY
 
-    started = time.perf_counter()
-    image = pyvips.Image.new_from_file(str(master), access="sequential")
-    image.dzsave(str(out), layout="iiif3", tile_size=TILE_SIZE, suffix=f".jpg[Q={JPEG_QUALITY}]", id="http://127.0.0.1")
-    return time.perf_counter() - started
+    with Clock() as clock:
+        image = pyvips.Image.new_from_file(str(master), access="sequential")
+        image.dzsave(str(out), layout="iiif3", tile_size=TILE_SIZE, suffix=f".jpg[Q={JPEG_QUALITY}]", id="http://x")
+    return clock
 
 
-def run_bound(master: Path) -> float:
+def run_bound(master: Path) -> Clock:
     """Decode once, then encode each tile of every level once into memory; levels are made untimed."""
     from PIL import Image
 
-    from heritage.iiif.tile_geometry import pyramid
-    from heritage.iiif.tiles import JPEG_QUALITY, MAX_SIDE
+    from heritage.iiif.tile_geometry import level_tiles, scale_factors
+    from heritage.iiif.tiles import JPEG_QUALITY
 
+    Image.init()
     Image.MAX_IMAGE_PIXELS = None
-    started = time.perf_counter()
-    with Image.open(master) as opened:
+    clock = Clock()
+    with clock, Image.open(master) as opened:
         opened.load()
-        image = opened if opened.mode in ("L", "RGB") else opened.convert("L" if opened.mode == "1" else "RGB")
-    decoded = time.perf_counter() - started
-    encoding = 0.0
-    for level in pyramid(*image.size, TILE_SIZE, MAX_SIDE):
-        if level.scale > 1:
-            image = image.reduce(2)
-        for tile in level.tiles:
+    image = opened if opened.mode in ("L", "RGB") else opened.convert("L" if opened.mode == "1" else "RGB")
+    width, height = image.size
+    for scale in scale_factors(width, height, TILE_SIZE):
+        image = image if scale == 1 else image.reduce(2)
+        for tile in level_tiles(width, height, TILE_SIZE, scale):
             crop = image.crop(tile.box)
-            started = time.perf_counter()
-            crop.save(io.BytesIO(), "JPEG", quality=JPEG_QUALITY)
-            encoding += time.perf_counter() - started
-    return decoded + encoding
+            with clock:
+                crop.save(io.BytesIO(), "JPEG", quality=JPEG_QUALITY)
+    return clock
 
 
 def child(kind: str, master: Path, threads: int) -> None:
     sys.path.insert(0, str(REPO))
-    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+    with tempfile.TemporaryDirectory(dir=SCRATCH) as tmp:
         out = Path(tmp) / "service"
         if kind == "ours":
-            out.mkdir()
-            seconds = run_ours(master, out, threads)
+            clock = run_ours(master, out, threads)
         elif kind == "vips":
-            seconds = run_vips(master, out)
+            clock = run_vips(master, out)
         else:
-            seconds = run_bound(master)
-    print(json.dumps({"seconds": seconds, "peak_mib": peak_mib()}))
+            clock = run_bound(master)
+    print(json.dumps({"seconds": clock.seconds, "cpu": clock.cpu, "peak_mib": peak_mib()}))
 
 
 def peak_mib() -> float:
@@ -124,13 +146,33 @@ def measure(kind: str, master: Path, threads: int = 1, env: dict[str, str] | Non
 
 
 def best(runs: list[dict[str, float]]) -> dict[str, float]:
-    return {"seconds": min(r["seconds"] for r in runs), "peak_mib": max(r["peak_mib"] for r in runs)}
+    return {
+        "seconds": min(r["seconds"] for r in runs),
+        "cpu": min(r["cpu"] for r in runs),
+        "peak_mib": max(r["peak_mib"] for r in runs),
+    }
+
+
+HEADER = (
+    f"{'master':30} {'MP':>6} {'ours s':>7} {'cpu s':>6} {'vips s':>7} {'cpu s':>6} {'ours/vips':>9} {'cpu':>5} "
+    f"{'vips1 s':>7} {'bound s':>7} {'ours/bound':>10} {'ms/MP':>6} {'ours MiB':>8} {'vips MiB':>8}"
+)
+
+
+def line(name: str, megapixels: float, ours: dict[str, float], vips: dict[str, float], vips1: dict[str, float],
+         bound: dict[str, float]) -> str:
+    return (
+        f"{name[:30]:30} {megapixels:6.1f} {ours['seconds']:7.3f} {ours['cpu']:6.2f} {vips['seconds']:7.3f} "
+        f"{vips['cpu']:6.2f} {ours['seconds'] / vips['seconds']:9.2f} {ours['cpu'] / vips['cpu']:5.2f} "
+        f"{vips1['seconds']:7.3f} {bound['seconds']:7.3f} {ours['seconds'] / bound['seconds']:10.2f} "
+        f"{1000 * ours['seconds'] / megapixels:6.1f} {ours['peak_mib']:8.0f} {vips['peak_mib']:8.0f}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (the best counts)")
-    parser.add_argument("--threads", type=int, default=1, help="also time write_tiles with this many threads")
+    parser.add_argument("--threads", type=int, default=2, help="also time write_tiles with this many threads")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "MASTER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -139,33 +181,29 @@ def main() -> None:
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = None
-    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores; other work on the machine only adds time)")
-    header = (f"{'master':32} {'MP':>6} {'ours s':>7} {'vips s':>7} {'ours/vips':>9} {'vips1 s':>7} {'bound s':>7} "
-              f"{'ours/bound':>10} {'ms/MP':>6} {'ours MiB':>8} {'vips MiB':>8}")
-    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; best of {args.repeat} runs")
+    print("ours = write_tiles single-threaded; vips = pyvips dzsave iiif3 (its default threads); vips1 = one thread;")
+    print("bound = decode once + encode every tile once, to memory; cpu = user+system seconds of all threads")
+    print(f"tiles written under {SCRATCH or tempfile.gettempdir()}")
+    with tempfile.TemporaryDirectory(dir=SCRATCH) as tmp:
         masters = real_scans() + generate(Path(tmp))
-        print(header)
+        print(HEADER)
         for master in masters:
             with Image.open(master) as probe:
                 megapixels = probe.size[0] * probe.size[1] / 1e6
-            repeat = args.repeat if megapixels < 100 else max(1, args.repeat - 1)
-            runs: dict[str, list[dict[str, float]]] = {"ours": [], "vips": [], "vips1": [], "bound": []}
-            for _ in range(repeat):
+            runs: dict[str, list[dict[str, float]]] = {"ours": [], "threads": [], "vips": [], "vips1": [], "bound": []}
+            for _ in range(args.repeat):  # interleaved, so a burst of other work hits every kind alike
                 runs["ours"].append(measure("ours", master))
                 runs["vips"].append(measure("vips", master))
                 runs["vips1"].append(measure("vips", master, env={"VIPS_CONCURRENCY": "1"}))
                 runs["bound"].append(measure("bound", master))
+                if args.threads > 1:
+                    runs["threads"].append(measure("ours", master, args.threads))
             ours, vips, vips1, bound = (best(runs[k]) for k in ("ours", "vips", "vips1", "bound"))
-            print(f"{master.name[:32]:32} {megapixels:6.1f} {ours['seconds']:7.3f} {vips['seconds']:7.3f} "
-                  f"{ours['seconds'] / vips['seconds']:9.2f} {vips1['seconds']:7.3f} {bound['seconds']:7.3f} "
-                  f"{ours['seconds'] / bound['seconds']:10.2f} {1000 * ours['seconds'] / megapixels:6.1f} "
-                  f"{ours['peak_mib']:8.0f} {vips['peak_mib']:8.0f}", flush=True)
+            print(line(master.name, megapixels, ours, vips, vips1, bound), flush=True)
             if args.threads > 1:
-                threaded = best([measure("ours", master, args.threads) for _ in range(repeat)])
-                print(f"{'  ... ours, ' + str(args.threads) + ' threads':32} {'':6} {threaded['seconds']:7.3f} {'':7} "
-                      f"{threaded['seconds'] / vips['seconds']:9.2f} {'':7} {'':7} "
-                      f"{threaded['seconds'] / bound['seconds']:10.2f} {1000 * threaded['seconds'] / megapixels:6.1f} "
-                      f"{threaded['peak_mib']:8.0f}", flush=True)
+                threaded = best(runs["threads"])
+                print(line(f"  ours with {args.threads} threads", megapixels, threaded, vips, vips1, bound), flush=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

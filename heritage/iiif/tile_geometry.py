@@ -69,9 +69,7 @@ def image_path(region: str, size: str) -> str:
 def region_param(box: Box, width: int, height: int) -> str:
     """`full` when the box is the whole image, else `x,y,w,h` (full-resolution pixels)."""
     left, upper, right, lower = box
-    if (left, upper, right, lower) == (0, 0, width, height):
-        return "full"
-    return f"{left},{upper},{right - left},{lower - upper}"
+    return "full" if box == (0, 0, width, height) else f"{left},{upper},{right - left},{lower - upper}"
 
 
 def size_param(size: Size, width: int, height: int) -> str:
@@ -96,21 +94,27 @@ def level_tiles(width: int, height: int, tile_size: int, scale: int) -> list[Til
 def pyramid(width: int, height: int, tile_size: int, max_side: int) -> list[Level]:
     """Every level, largest first, with each distinct image to encode and all of its paths.
 
-    The one-tile level's tile and its entry in `sizes` are the same file under the same canonical
-    path; `full/max` and `full/{w},{h}` of the largest offered size hold the same bytes too.
+    The one-tile level's tile and its `sizes` entry are one file; `full/max` holds the same image
+    as the largest size. A one-pixel sliver at the right or bottom edge can have the same URL
+    (same region, same size, so the same pixels) at two levels: it is written once, from the finer.
     """
     factors = scale_factors(width, height, tile_size)
     sizes = full_sizes(width, height, factors, max_side)
+    written: set[str] = set()
     levels = []
     for scale in factors:
         size = level_size(width, height, scale)
-        paths: dict[Box, list[str]] = {}
-        for tile in level_tiles(width, height, tile_size, scale):
-            paths.setdefault(tile.box, []).extend(tile.paths)
+        files = [(tile.box, path) for tile in level_tiles(width, height, tile_size, scale) for path in tile.paths]
         if size in sizes:
-            whole = paths.setdefault((0, 0, *size), [])
-            names = [f"{size[0]},{size[1]}"] + (["max"] if size == sizes[-1] else [])
-            whole.extend(p for p in (image_path("full", n) for n in names) if p not in whole)
+            whole = (0, 0, *size)
+            files.append((whole, image_path("full", f"{size[0]},{size[1]}")))
+            if size == sizes[-1]:
+                files.append((whole, image_path("full", "max")))
+        paths: dict[Box, list[str]] = {}
+        for box, path in files:
+            if path not in written:
+                written.add(path)
+                paths.setdefault(box, []).append(path)
         levels.append(Level(scale, size, tuple(Tile(box, tuple(p)) for box, p in paths.items())))
     return levels
 

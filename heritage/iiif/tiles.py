@@ -4,7 +4,9 @@ Every page of every upload goes through here, one worker per core, so the work i
 its floor (decoding the master once, encoding each tile once): each level is made from the one
 above by `Image.reduce(2)` (the 2x2 box filter libvips uses too) rather than resized from full
 resolution; an image served at several paths is encoded once; an EXIF-rotated master is rotated
-tile by tile, so no upright copy of the whole master is ever held in memory.
+tile by tile, so no upright copy of the whole master is ever held in memory (its reduced levels
+are averaged from the stored image's corner, a shift of under one pixel of that level when a
+flipped side is odd).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from heritage.errors import TooLargeError
 from heritage.iiif.tile_geometry import Tile, full_sizes, info_document, pyramid, source_box, upright_size
 
 JPEG_QUALITY = 85
-MAX_SIDE = 2048  # long side of the largest full image offered; `full/max` serves that size
+MAX_SIDE = 1024  # long side of the largest full image offered (`full/max`); tiles give full resolution
 _EXIF_ORIENTATION = 0x0112
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -66,11 +68,7 @@ def write_tiles(
     `threads` > 1 encodes tiles in parallel (Pillow releases the GIL while encoding to a file);
     the default suits workers that already run one per core.
     """
-    with _pixel_limit(max_pixels), Image.open(master) as opened:
-        opened.seek(frame)
-        orientation = opened.getexif().get(_EXIF_ORIENTATION, 1)
-        orientation = orientation if orientation in _TRANSPOSE else 1
-        image = _display_pixels(opened)
+    image, orientation = _decode(master, frame, max_pixels)
     width, height = upright_size(*image.size, orientation)
     levels = pyramid(width, height, tile_size, max_side)
     save = functools.partial(_save, out_dir=out_dir, orientation=orientation)
@@ -82,7 +80,7 @@ def write_tiles(
     else:
         with ThreadPoolExecutor(threads) as pool:
             previous: list[Future[None]] = []
-            for level in levels:  # reduce the next level while the pool encodes this one
+            for level in levels:  # reduce this level while the pool still encodes the one above
                 image = image.reduce(2) if level.scale > 1 else image
                 current = [pool.submit(save, image, tile) for tile in level.tiles]
                 for done in previous:
@@ -95,6 +93,17 @@ def write_tiles(
     info = info_document(service_id, width, height, tile_size, factors, sizes)
     (out_dir / "info.json").write_text(json.dumps(info, indent=2))
     return TileSet(width, height, sizes)
+
+
+def _decode(master: Path, frame: int, max_pixels: int) -> tuple[Image.Image, int]:
+    """The frame's pixels ready for JPEG, and its EXIF orientation (applied later, tile by tile).
+
+    The decoded original is dropped on return when a conversion made a new image.
+    """
+    with _pixel_limit(max_pixels), Image.open(master) as opened:
+        opened.seek(frame)
+        orientation = opened.getexif().get(_EXIF_ORIENTATION, 1)
+        return _display_pixels(opened), orientation if orientation in _TRANSPOSE else 1
 
 
 @contextlib.contextmanager
@@ -119,14 +128,14 @@ def _display_pixels(image: Image.Image) -> Image.Image:
     """8-bit sRGB (or grayscale L): what a JPEG tile holds and every browser shows the same way."""
     image.load()
     mode = image.mode
+    if mode in ("LA", "La", "PA", "RGBA", "RGBa") or (mode in ("L", "P", "RGB") and "transparency" in image.info):
+        return _flatten(image)
     if mode == "L":
         return image
     if mode == "1":
         return image.convert("L")
     if mode.startswith("I"):  # 16-bit (or 32-bit integer) grayscale: scale, do not clip
         return image.convert("I").point(lambda v: v / 257 + 0.5).convert("L")
-    if mode in ("LA", "La", "PA", "RGBA", "RGBa") or (mode == "P" and "transparency" in image.info):
-        return _flatten(image)
     if mode in ("RGB", "CMYK"):
         return _to_srgb(image)
     return image.convert("RGB")
@@ -134,7 +143,7 @@ def _display_pixels(image: Image.Image) -> Image.Image:
 
 def _flatten(image: Image.Image) -> Image.Image:
     """Transparent areas become white paper, as they show on a page; JPEG has no alpha."""
-    gray = image.mode in ("LA", "La")
+    gray = image.mode in ("L", "LA", "La")
     with_alpha = image.convert("LA" if gray else "RGBA")
     flat = Image.new("L" if gray else "RGB", image.size, "white")
     flat.paste(with_alpha, (0, 0), with_alpha)
@@ -147,10 +156,12 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     if icc:
         try:
             profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            if image.mode == "CMYK" or "sRGB" not in ImageCms.getProfileDescription(profile):
+            if image.mode == "CMYK":
                 converted = ImageCms.profileToProfile(image, profile, _SRGB, outputMode="RGB")
                 if converted is not None:
                     return converted
+            elif "sRGB" not in ImageCms.getProfileDescription(profile):
+                ImageCms.profileToProfile(image, profile, _SRGB, inPlace=True)  # no second copy of a large master
         except (ImageCms.PyCMSError, OSError):
             pass  # a broken profile is ignored, as browsers ignore it
     return image if image.mode == "RGB" else image.convert("RGB")

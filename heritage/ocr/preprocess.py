@@ -1,0 +1,149 @@
+"""Page clean-up before Tesseract, done only for pages a cheap look says need it.
+
+Tesseract binarises a page with one global Otsu threshold. That fails where the paper is not
+evenly bright: light falling off across a worn page, dark page edges and gutters, the verso's
+text showing through. Dividing the page by an estimate of its paper (a grey closing at low
+resolution, which erases the text and keeps the lighting) makes the paper uniformly white;
+whatever is then still lighter than ``CLIP`` (show-through, stains) is set to white. The
+geometry is untouched, so Tesseract's boxes stay in the master's pixels.
+
+Measured on shared/samples (character error rate, bare ``tesseract -l fra`` -> cleaned):
+worn Barzaz Breiz 63% -> 0.5%, Montesquieu 1783 26% -> 6.5%, NuBIS 1941 1.8% -> 1.1%,
+typescript 1984 p.13 2.6% -> 0.9%; on the clean rendered pages it changed nothing measurable
+(0.37% -> 0.40%) but would cost ~15% more time, hence ``needs_cleanup``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageChops, ImageFilter, UnidentifiedImageError
+
+from heritage.errors import OcrError
+
+UNEVEN_LIMIT = 0.15
+"""Clean a page whose paper varies by more than this fraction of its brightness.
+
+Rendered clean pages measure 0.005, the worn copy 0.25, Montesquieu 0.19-0.25, NuBIS 0.04-0.69.
+"""
+
+CLIP = 215
+"""After flattening (paper = 255), anything lighter than this is not ink: show-through
+measured 216-250 on the worn copy, ink cores below 130. 210-235 all gave the same result."""
+
+_SURVEY_WIDTH = 150
+_CLOSING = 7
+_BACKGROUND_SCALE = 8
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What a quick low-resolution decode tells about a page."""
+
+    width: int
+    height: int
+    bilevel: bool
+    unevenness: float
+    dpi: tuple[float, float] | None
+
+
+def _open(image: Path) -> Image.Image:
+    try:
+        return Image.open(image)
+    except (OSError, UnidentifiedImageError, ValueError) as e:
+        raise OcrError(f"{image.name} is not a readable image: {e}") from e
+
+
+def _load(im: Image.Image, name: str) -> None:
+    try:
+        im.load()
+    except (OSError, ValueError, SyntaxError) as e:
+        raise OcrError(f"{name} is damaged or truncated: {e}") from e
+
+
+def _dpi(im: Image.Image) -> tuple[float, float] | None:
+    dpi = im.info.get("dpi")
+    if not dpi or not all(float(v) > 1 for v in dpi):
+        return None
+    return float(dpi[0]), float(dpi[1])
+
+
+def _paper(gray: np.ndarray) -> np.ndarray:
+    """The page without its text: a grey closing (max then min filter) wider than letters.
+
+    Separable shifts in numpy: PIL's rank filters took 21 ms on a 150 px wide page, this 1 ms.
+    """
+    r = _CLOSING // 2
+    out = gray
+    for extreme in (np.maximum, np.minimum):
+        for axis in (0, 1):
+            padded = np.pad(out, [(r, r) if a == axis else (0, 0) for a in (0, 1)], mode="edge")
+            size = out.shape[axis]
+            window = padded.take(range(0, size), axis=axis)
+            for shift in range(1, 2 * r + 1):
+                window = extreme(window, padded.take(range(shift, shift + size), axis=axis))
+            out = window
+    return out
+
+
+def survey(image: Path) -> Survey:
+    """Decode the page at low resolution (JPEG's DCT scaling makes it ~10 ms) and measure it.
+
+    Also proves the file is a whole image: a truncated JPEG fails here with OcrError, where
+    Tesseract would read half a page or take a text file for a list of image names.
+    """
+    with _open(image) as im:
+        width, height, dpi = im.width, im.height, _dpi(im)
+        if im.mode == "1":
+            _load(im, image.name)
+            return Survey(width, height, True, 0.0, dpi)
+        im.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+        _load(im, image.name)
+        gray = _darkest_channel(im)
+    small = gray.resize((_SURVEY_WIDTH, max(1, round(_SURVEY_WIDTH * height / width))), Image.Resampling.BOX)
+    paper = _paper(np.asarray(small, dtype=np.float32))
+    bright = float(np.percentile(paper, 95))
+    unevenness = (bright - float(np.percentile(paper, 5))) / max(bright, 1.0)
+    return Survey(width, height, False, unevenness, dpi)
+
+
+def needs_cleanup(page: Survey) -> bool:
+    """Bilevel scans are already thresholded; others only if their paper is uneven."""
+    return not page.bilevel and page.unevenness > UNEVEN_LIMIT
+
+
+def _darkest_channel(im: Image.Image) -> Image.Image:
+    """Grey for thresholding: the darkest channel keeps coloured ink (a purple typewriter
+    ribbon) as dark as black ink, where luminance would make it pale."""
+    if im.mode in ("L", "I;16", "I", "F", "1"):
+        return im.convert("L")
+    r, g, b = im.convert("RGB").split()
+    return ImageChops.darker(ImageChops.darker(r, g), b)
+
+
+def clean(image: Path) -> Image.Image:
+    """The page flattened to white paper with show-through removed, same size as the master."""
+    with _open(image) as im:
+        _load(im, image.name)
+        gray = _darkest_channel(im)
+    small = gray.resize(
+        (max(1, gray.width // _BACKGROUND_SCALE), max(1, gray.height // _BACKGROUND_SCALE)),
+        Image.Resampling.BOX,
+    )
+    closed = Image.fromarray(_paper(np.asarray(small, dtype=np.float32)).astype(np.uint8))
+    paper = closed.filter(ImageFilter.GaussianBlur(2)).resize(gray.size, Image.Resampling.BILINEAR)
+    flat = np.asarray(gray, dtype=np.float32) * 255.0 / np.maximum(np.asarray(paper, dtype=np.float32), 1.0)
+    flat[flat >= CLIP] = 255.0
+    return Image.fromarray(np.clip(flat, 0, 255).astype(np.uint8))
+
+
+def write_cleaned(image: Path, target: Path, dpi: tuple[float, float] | None) -> Path:
+    """Clean ``image`` into an uncompressed TIFF (fast to write and to read) for Tesseract."""
+    cleaned = clean(image)
+    if dpi:
+        cleaned.save(target, format="TIFF", dpi=dpi)
+    else:
+        cleaned.save(target, format="TIFF")
+    return target

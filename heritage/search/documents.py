@@ -1,0 +1,152 @@
+"""Page documents: what the index stores and analyses for one page of an item.
+
+One document per page, carrying its item's metadata for filters and facets. The page's words
+are written into one text field per language (``text_br``, ``text_fr``, ``text_other``) in
+reading order, one space-separated chunk per word; in each field a word of another language
+becomes ``GAP``, which the analysers drop leaving a hole. So chunk *n* of any field is word *n*
+of ``layout.words``, whose box is ``layout.boxes[4n:4n+4]``: the highlighter returns a field
+whole (``number_of_fragments: 0``) and ``hits.py`` maps its marked chunks back to boxes. Text
+runs on across lines and blocks, so a phrase may span two lines.
+
+Line-end hyphens (``bre-`` / ``zoneg``): the chunk of the second part also carries the joined
+word after ``JOIN`` (``zoneg¦brezoneg``), so ``brezoneg`` is found, and so are both halves of a
+compound split at a line end (``bladenn-`` / ``se``). The joined word is one position further
+on, which costs a phrase running through it; the words themselves are kept as printed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol
+
+from heritage.model import Item, Page
+from heritage.search import terms
+from heritage.search.analysis import GAP
+
+TEXT_FIELDS = {"br": "text_br", "fr": "text_fr"}
+OTHER_FIELD = "text_other"
+LANGUAGES = ("br", "fr", "en", "la")
+"""Languages the OCR tells apart; any other value of ``Word.lang`` is analysed neutrally."""
+JOIN = "¦"
+_HYPHENS = ("-", "¬", "\u00ad", "\u2010", "\u2e17")
+_SPACE = re.compile(r"\s")
+_UNSAFE = re.compile(rf"[{GAP}{JOIN}\ue000-\uf8ff\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+_YEAR = re.compile(r"(?<!\d)(1\d{3}|20\d{2})(?!\d)")
+
+
+class Word(Protocol):
+    """What a page document needs of a word; ``heritage.ocr.alto.Word`` is one."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def x(self) -> int: ...
+    @property
+    def y(self) -> int: ...
+    @property
+    def w(self) -> int: ...
+    @property
+    def h(self) -> int: ...
+    @property
+    def lang(self) -> str | None: ...
+    @property
+    def line_id(self) -> str: ...
+    @property
+    def block_id(self) -> str: ...
+
+
+def doc_id(item_id: str, page_id: str) -> str:
+    return f"{item_id}.{page_id}"
+
+
+def field_for(lang: str | None) -> str:
+    return TEXT_FIELDS.get(lang or "", OTHER_FIELD)
+
+
+def clean(text: str) -> str:
+    """A word as one chunk: NFC, inner spaces made no-break, no format characters nor our markers."""
+    text = _SPACE.sub("\u00a0", unicodedata.normalize("NFC", text).strip())
+    return "".join(c for c in _UNSAFE.sub("", text) if unicodedata.category(c) not in ("Cc", "Cs"))
+
+
+def year_of(date: str) -> int | None:
+    """The first plausible year of a free-text Dublin Core date (``1846``, ``ca. 1840-1850``)."""
+    match = _YEAR.search(date)
+    return int(match.group(1)) if match else None
+
+
+def _joins(words: Sequence[Word], texts: list[str]) -> set[int]:
+    """Indices *i* where word *i* ends its line with a hyphen and word *i+1* goes on with it."""
+    joins = set()
+    for i in range(len(texts) - 1):
+        first, second = words[i], words[i + 1]
+        if (
+            texts[i].endswith(_HYPHENS)
+            and len(texts[i]) > 1
+            and texts[i][-2].isalpha()
+            and texts[i + 1][:1].isalpha()
+            and first.line_id != second.line_id
+            and first.block_id == second.block_id
+            and field_for(first.lang) == field_for(second.lang)
+        ):
+            joins.add(i)
+    return joins
+
+
+def page_document(item: Item, page: Page, page_number: int, words: Sequence[Word]) -> dict[str, Any]:
+    """The document of one page (``page_number`` counts from 1) from its OCR words."""
+    kept = [(w, clean(w.text)) for w in words]
+    kept = [(w, t) for w, t in kept if t]
+    page_words = [w for w, _ in kept]
+    texts = [t for _, t in kept]
+    fields = [field_for(w.lang) for w in page_words]
+    joins = _joins(page_words, texts)
+    chunks = list(texts)
+    for i in joins:
+        chunks[i + 1] = f"{texts[i + 1]}{JOIN}{texts[i].rstrip(''.join(_HYPHENS))}{texts[i + 1]}"
+
+    line_numbers: dict[tuple[str, str], int] = {}
+    lines = [line_numbers.setdefault((w.block_id, w.line_id), len(line_numbers)) for w in page_words]
+    metadata = item.metadata
+    year = year_of(metadata.date)
+    languages = sorted({w.lang for w in page_words if w.lang in LANGUAGES}) or list(metadata.language)
+    document: dict[str, Any] = {
+        "item_id": item.id,
+        "page_id": page.id,
+        "page_number": page_number,
+        "width": page.width,
+        "height": page.height,
+        "collection": item.collection,
+        "title": metadata.title,
+        "creator": metadata.creator,
+        "subject": metadata.subject,
+        "date": metadata.date,
+        "year": year,
+        "decade": None if year is None else year - year % 10,
+        "type": metadata.type,
+        "rights": metadata.rights,
+        "language": languages,
+        "layout": {
+            "words": texts,
+            "boxes": [v for w in page_words for v in (w.x, w.y, w.w, w.h)],
+            "lines": lines,
+            "joins": sorted(joins),
+        },
+    }
+    entries: set[str] = set()
+    for name in sorted(set(fields)):
+        document[name] = " ".join(c if f == name else GAP for c, f in zip(chunks, fields, strict=True))
+        lang = next((lang for lang, f in TEXT_FIELDS.items() if f == name), "")
+        for chunk, field in zip(chunks, fields, strict=True):
+            if field == name:
+                entries.update(terms.entry(word) for word in terms.words(chunk.replace(JOIN, " "), lang))
+    document["terms"] = sorted(entries)
+    return document
+
+
+def item_documents(item: Item, words_by_page: Mapping[str, Sequence[Word]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(id, document) for every page of ``item``; a page without words is indexed for its metadata."""
+    for number, page in enumerate(item.pages, start=1):
+        yield doc_id(item.id, page.id), page_document(item, page, number, words_by_page.get(page.id, ()))

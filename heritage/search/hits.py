@@ -1,0 +1,241 @@
+"""OpenSearch answers turned into hits: matched words, their boxes, snippets, facets, terms.
+
+The highlighter returns each text field whole with the matched tokens between ``MARK_START``
+and ``MARK_END``; chunk *n* of a field is word *n* of the page (see ``documents.py``), so the
+marked chunks are the matched words, and ``layout.boxes`` gives their boxes in image pixels.
+The snippet is built from the printed words, HTML-escaped, with ``<mark>`` around matches.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from heritage.search.documents import JOIN
+from heritage.search.query import FACETS, MARK_END, MARK_START, SearchRequest
+from heritage.search.terms import SEPARATOR
+
+SNIPPET_WORDS = 30
+SNIPPET_CHARS = 320
+"""A snippet is at most this many words and, roughly, characters (ALTO with one String per line)."""
+CONTEXT_WORDS = 6
+"""Words of text before and after a match in a search within an item."""
+
+
+@dataclass(frozen=True)
+class Box:
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    item_id: str
+    page_id: str
+    page_number: int
+    title: str
+    snippet: str  # HTML: escaped text with <mark>…</mark>
+    boxes: list[Box]  # one per matched word, in image pixels
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    page: int
+    page_size: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A run of matched words as printed, with text around it and one box per line."""
+
+    text: str
+    before: str
+    after: str
+    boxes: list[Box]
+
+
+@dataclass(frozen=True)
+class PageMatches:
+    page_id: str
+    page_number: int
+    matches: list[Match]
+
+
+@dataclass(frozen=True)
+class ItemSearchResult:
+    total_pages: int  # pages of the item that match, over all result pages
+    pages: list[PageMatches]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TermCount:
+    term: str
+    count: int  # pages holding the term
+
+
+def _marked_chunks(value: str) -> Iterable[tuple[int, str]]:
+    """(chunk number, part of the chunk that is marked), reading tags across chunk bounds."""
+    inside = False
+    for n, chunk in enumerate(value.split(" ")):
+        marked = inside
+        for c in chunk:
+            if c == MARK_START:
+                inside = marked = True
+            elif c == MARK_END:
+                inside = False
+        if marked:
+            yield n, chunk
+
+
+def matched_words(highlight: dict[str, list[str]], count: int, joins: Iterable[int]) -> list[int]:
+    """Indices of the page's words that the query matched, in reading order."""
+    joined = set(joins)
+    found: set[int] = set()
+    for values in highlight.values():
+        for n, chunk in _marked_chunks(values[0] if values else ""):
+            second, _, whole = chunk.partition(JOIN)
+            if MARK_START in second or MARK_END in second or not whole:
+                found.add(n)
+            if whole and (n - 1) in joined and (MARK_START in whole or MARK_END in whole):
+                found.update((n - 1, n))
+    return sorted(i for i in found if 0 <= i < count)
+
+
+def _box(boxes: list[int], i: int) -> Box:
+    return Box(*boxes[4 * i: 4 * i + 4])
+
+
+def line_boxes(layout: dict[str, Any], indices: list[int]) -> list[Box]:
+    """One box per line for a run of words: the union of its words' boxes on each line."""
+    by_line: dict[int, list[Box]] = {}
+    for i in indices:
+        by_line.setdefault(layout["lines"][i], []).append(_box(layout["boxes"], i))
+    result = []
+    for boxes in by_line.values():
+        x0, y0 = min(b.x for b in boxes), min(b.y for b in boxes)
+        x1, y1 = max(b.x + b.w for b in boxes), max(b.y + b.h for b in boxes)
+        result.append(Box(x0, y0, x1 - x0, y1 - y0))
+    return result
+
+
+def _densest(matched: list[int], span: int) -> int:
+    """The matched index that starts the stretch of ``span`` words holding most matches."""
+    best_start, best_count, j = matched[0], 0, 0
+    for i, first in enumerate(matched):
+        while j < len(matched) and matched[j] < first + span:
+            j += 1
+        if j - i > best_count:
+            best_start, best_count = first, j - i
+    return best_start
+
+
+def snippet(words: list[str], matched: list[int], width: int = SNIPPET_WORDS) -> str:
+    """HTML around the densest stretch of matches: escaped words, ``<mark>`` on matched runs."""
+    if not words:
+        return ""
+    focus = _densest(matched, width * 3 // 4) if matched else 0
+    start = max(0, focus - width // 4)
+    end = min(len(words), start + width)
+    start = max(0, end - width)
+    while end - start > 1 and sum(len(w) + 1 for w in words[start:end]) > SNIPPET_CHARS:
+        if end - 1 - focus >= focus - start:
+            end -= 1
+        else:
+            start += 1
+    marked = set(matched)
+    out = []
+    for i in range(start, end):
+        text = html.escape(words[i], quote=False)
+        if i in marked and (i - 1 not in marked or i == start):
+            text = "<mark>" + text
+        if i in marked and (i + 1 not in marked or i == end - 1):
+            text += "</mark>"
+        out.append(text)
+    return ("… " if start else "") + " ".join(out) + (" …" if end < len(words) else "")
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _page_words(hit: dict[str, Any]) -> tuple[dict[str, Any], list[int]]:
+    layout = hit["_source"].get("layout") or {"words": [], "boxes": [], "lines": [], "joins": []}
+    matched = matched_words(hit.get("highlight", {}), len(layout["words"]), layout["joins"])
+    return layout, matched
+
+
+def parse_search(response: dict[str, Any], request: SearchRequest) -> SearchResult:
+    hits = []
+    for hit in response["hits"]["hits"]:
+        source = hit["_source"]
+        layout, matched = _page_words(hit)
+        hits.append(Hit(
+            item_id=source["item_id"],
+            page_id=source["page_id"],
+            page_number=source["page_number"],
+            title=source.get("title", ""),
+            snippet=snippet(layout["words"], matched),
+            boxes=[_box(layout["boxes"], i) for i in matched],
+        ))
+    aggregations = response.get("aggregations", {})
+    facets = {
+        name: [FacetValue(str(b["key"]), b["doc_count"]) for b in aggregations.get(name, {}).get("buckets", [])]
+        for name in FACETS
+    }
+    return SearchResult(response["hits"]["total"]["value"], request.page, request.page_size, hits, facets)
+
+
+def parse_item_search(response: dict[str, Any]) -> ItemSearchResult:
+    pages = []
+    for hit in response["hits"]["hits"]:
+        layout, matched = _page_words(hit)
+        words = layout["words"]
+        matches = [
+            Match(
+                text=" ".join(words[run[0]: run[-1] + 1]),
+                before=" ".join(words[max(0, run[0] - CONTEXT_WORDS): run[0]]),
+                after=" ".join(words[run[-1] + 1: run[-1] + 1 + CONTEXT_WORDS]),
+                boxes=line_boxes(layout, run),
+            )
+            for run in _runs(matched)
+        ]
+        pages.append(PageMatches(hit["_source"]["page_id"], hit["_source"]["page_number"], matches))
+    return ItemSearchResult(response["hits"]["total"]["value"], pages)
+
+
+def parse_suggest(response: dict[str, Any], limit: int) -> list[TermCount]:
+    """Terms by pages holding them; spellings of one folded key are merged under the commonest."""
+    merged: dict[str, tuple[str, int, int]] = {}
+    for bucket in response.get("aggregations", {}).get("terms", {}).get("buckets", []):
+        key, _, display = bucket["key"].partition(SEPARATOR)
+        shown, total, best = merged.get(key, (display, 0, 0))
+        if bucket["doc_count"] > best:
+            shown, best = display, bucket["doc_count"]
+        merged[key] = (shown, total + bucket["doc_count"], best)
+    ranked = sorted(merged.values(), key=lambda v: (-v[1], v[0]))
+    return [TermCount(shown, total) for shown, total, _ in ranked[:limit]]

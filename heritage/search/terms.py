@@ -1,0 +1,49 @@
+"""Words as autocomplete lists them: lowercase, apostrophes unified, elisions removed, folded key.
+
+Suggestions come from a keyword field holding ``key + SEPARATOR + display`` for each distinct
+word of a page, so a prefix typed without accents (``ganta``) finds ``gantañ`` and the reader
+is shown the printed form. Indexing (``documents.py``) and the suggest query (``query.py``) use
+the same functions, so the two sides cannot drift.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SEPARATOR = "\x1f"
+MAX_TERM_CHARS = 60
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "\u2032": "'", "ſ": "s"})
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_ELISIONS = {
+    "br": re.compile(r"^[dnm]'|'z$"),
+    "fr": re.compile(r"^(?:l|m|t|qu|n|s|j|d|c(?!'h)|jusqu|quoiqu|lorsqu|puisqu)'"),
+}
+
+
+def normalise(text: str) -> str:
+    """Lowercase NFC text with one apostrophe and no long s: the printed form, comparable."""
+    return unicodedata.normalize("NFC", text).translate(_APOSTROPHES).lower()
+
+
+def fold(text: str) -> str:
+    """Accents off (``ñ`` -> ``n``), as the analysers fold them."""
+    decomposed = unicodedata.normalize("NFKD", normalise(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str, lang: str) -> list[str]:
+    """The words of ``text`` in their display form, elided as ``lang`` elides."""
+    elision = _ELISIONS.get(lang)
+    found = []
+    for match in _WORD.finditer(normalise(text)):
+        word = elision.sub("", match.group(0)) if elision else match.group(0)
+        if 2 <= len(word) <= MAX_TERM_CHARS:
+            found.append(word)
+    return found
+
+
+def entry(word: str) -> str:
+    """The keyword stored for a word: its folded key, then the form to show."""
+    return f"{fold(word)}{SEPARATOR}{word}"
