@@ -183,7 +183,8 @@ def main() -> None:
     Image.MAX_IMAGE_PIXELS = None
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; best of {args.repeat} runs")
     print("ours = write_tiles single-threaded; vips = pyvips dzsave iiif3 (its default threads); vips1 = one thread;")
-    print("bound = decode once + encode every tile once, to memory; cpu = user+system seconds of all threads")
+    print("bound = decode once + encode every tile once, to memory; cpu s = user+system seconds of all threads;")
+    print("the cpu column is ours/vips in CPU seconds: the work each costs a worker that has only its own core")
     print(f"tiles written under {SCRATCH or tempfile.gettempdir()}")
     with tempfile.TemporaryDirectory(dir=SCRATCH) as tmp:
         masters = real_scans() + generate(Path(tmp))

@@ -73,10 +73,10 @@ def sample_item(name: str, collection: str, default_lang: str | None = None) -> 
     return item, words
 
 
-def line_words(lines: list[str], lang: str = "br") -> list[GtWord]:
+def line_words(lines: list[str], lang: str = "br", first_line: int = 0) -> list[GtWord]:
     """Words for a made-up page, one line of text per entry, boxes on a regular grid."""
     words = []
-    for n, line in enumerate(lines):
+    for n, line in enumerate(lines, start=first_line):
         for k, text in enumerate(line.split()):
             words.append(GtWord(text, 100 + 200 * k, 100 + 80 * n, 180, 60, lang, f"l{n}", "b1"))
     return words

@@ -55,8 +55,9 @@ def test_no_join_inside_a_line_or_across_languages() -> None:
 
 
 def test_page_without_words_is_indexed_for_its_metadata() -> None:
-    item = Item("abcdefghijkm", DublinCore(title="Kartenn", date="ca. 1900"), [Page("p", "p.jpg", 0, "", "JPEG", 10, 10, "p.jpg")])
-    (doc_id, doc), = item_documents(item, {})
+    page = Page("p", "p.jpg", 0, "", "JPEG", 10, 10, "p.jpg")
+    item = Item("abcdefghijkm", DublinCore(title="Kartenn", date="ca. 1900"), [page])
+    ((_, doc),) = item_documents(item, {})
     assert doc["year"] == 1900 and "text_br" not in doc and doc["layout"]["words"] == []
 
 

@@ -35,7 +35,8 @@ def test_an_unclosed_quote_runs_to_the_end() -> None:
 
 def test_query_syntax_is_only_words() -> None:
     assert parse_query("title:(a OR b)").words == ("title", "a", "OR", "b")
-    assert parse_query("/re.*/ a* foo^2 {\"match_all\": {}}").words == ("re", "a", "foo", "2", "match_all")
+    parsed = parse_query("/re.*/ a* foo^2 {\"match_all\": {}}")
+    assert parsed.words == ("re", "a", "foo", "2") and parsed.phrases == (("match", "all"),)
     assert parse_query("gwall-gamm c'hoari").words == ("gwall-gamm", "c'hoari")
 
 
@@ -112,7 +113,7 @@ def test_hostile_queries_give_results_or_a_clear_error(library: Library, q: str)
 
 
 def test_hostile_prefixes_give_terms_or_a_clear_error(library: Library) -> None:
-    for prefix in ("ka", "KA", "c’h", ".*", "(", "\\", "🙂", "a" * 61, "ǂ"):
+    for prefix in ("ka", "KA", "c’h", "zzz", "ø", ".*", "(", "\\", "🙂", "a" * 61, "ǂ"):
         try:
             found = suggest_terms(library.client, library.alias, prefix)
         except InvalidInputError as e:

@@ -37,7 +37,7 @@ class Word:
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    return str(etree.QName(element).localname)
 
 
 def _children(element: etree._Element, name: str) -> list[etree._Element]:
@@ -148,7 +148,7 @@ def write(page: Page, file_name: str, software: str, settings: str) -> bytes:
                 if token.confidence is not None:
                     string_el.set("WC", f"{min(max(token.confidence, 0.0), 1.0):.2f}")
                 string_el.set("CONTENT", token.text)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
 def parse_words(alto: bytes) -> list[Word]:

@@ -120,7 +120,7 @@ def restore_long_s(page: Page) -> Page:
     if not uses_long_s(page):
         return page
     tokens = [[_restore(t) for t in line.tokens] for line in page.lines()]
-    for this, following in zip(tokens, tokens[1:]):
+    for this, following in zip(tokens, tokens[1:], strict=False):
         if this and following:
             _rejoin(this, following)
     restored = iter(tokens)

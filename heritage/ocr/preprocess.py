@@ -117,7 +117,11 @@ def needs_cleanup(page: Survey) -> bool:
 def _darkest_channel(im: Image.Image) -> Image.Image:
     """Grey for thresholding: the darkest channel keeps coloured ink (a purple typewriter
     ribbon) as dark as black ink, where luminance would make it pale."""
-    if im.mode in ("L", "I;16", "I", "F", "1"):
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit scans: Pillow's convert("L") would clip them to white, so scale them down
+        wide = np.asarray(im, dtype=np.float64)
+        return Image.fromarray((wide * 255.0 / max(float(wide.max()), 1.0)).astype(np.uint8))
+    if im.mode in ("L", "1", "F"):
         return im.convert("L")
     r, g, b = im.convert("RGB").split()
     return ImageChops.darker(ImageChops.darker(r, g), b)

@@ -50,4 +50,3 @@ def run_alto(image: Path, models: Sequence[str], tesseract: str = "tesseract") -
     if not done.stdout.strip():
         raise OcrError(f"Tesseract wrote no ALTO for {image.name}")
     return done.stdout
-

@@ -99,7 +99,9 @@ def index_item(
             raise ServiceUnavailableError(f"OpenSearch refused pages of item {item.id}: {_bulk_error(e)}") from e
         stale = {"bool": {"filter": [{"term": {"item_id": item.id}}],
                           "must_not": [{"ids": {"values": [doc_id for doc_id, _ in documents]}}]}}
-        client.delete_by_query(index=alias, body={"query": stale}, conflicts="proceed", refresh=refresh)
+        client.delete_by_query(index=alias, body={"query": stale}, conflicts="proceed")
+        if refresh:
+            client.indices.refresh(index=alias)
     return len(documents)
 
 

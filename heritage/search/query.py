@@ -291,10 +291,9 @@ def build_suggest(prefix: str, item_id: str | None, limit: int) -> dict[str, Any
     filters: list[dict[str, Any]] = [{"prefix": {"terms": key}}]
     if item_id is not None:
         filters.append({"term": {"item_id": item_id}})
-    include = "".join(c if c.isalnum() else f"\\{c}" for c in key) + ".*"
-    return {
-        "size": 0,
-        "query": {"bool": {"filter": filters}},
-        "aggs": {"terms": {"terms": {"field": "terms", "include": include, "size": limit * 2,
-                                     "order": [{"_count": "desc"}, {"_key": "asc"}]}}},
-    }
+    include = "".join(c if c.isascii() and c.isalnum() else f"\\{c}" for c in key) + ".*"
+    # "map": the default ordinals filter fails (HTTP 500) on a prefix sorting after the last
+    # term, e.g. "zzz" or any non-ASCII letter (opensearch-project/OpenSearch#19636)
+    aggregation = {"field": "terms", "include": include, "size": limit * 2, "execution_hint": "map",
+                   "order": [{"_count": "desc"}, {"_key": "asc"}]}
+    return {"size": 0, "query": {"bool": {"filter": filters}}, "aggs": {"terms": {"terms": aggregation}}}

@@ -1,0 +1,257 @@
+"""Search at library scale: bulk indexing throughput and query latency on 100,000 pages.
+
+The corpus is made of the real sample text recombined: Breton lines of the Barzaz Breiz (1846
+spelling) for items dated before 1900, Keleier and UD Breton-KEB sentences (modern spelling)
+after, French lines from the translations beside them, each word with a plausible box. Items
+of 20-200 pages get a collection, a date, a type and a licence. The pages go in through
+``reindex`` (the production bulk path) into an alias of their own, deleted at the end.
+
+Queries mix single words (common and rare, Breton and French), phrases taken from the text,
+radicals whose mutated forms must be found, and filtered searches; every one asks for the four
+facets and highlights, 20 hits a page, as the site does. Latency is measured in this process
+around ``heritage.search.search`` (request building, HTTP, response parsing, snippets, boxes).
+
+    .venv/bin/python bench/search.py [--pages 100000] [--queries 600]
+
+Targets on a 2-core machine: indexing at least 500 pages/s, p95 at most 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SAMPLES = SHARED / "samples"
+sys.path.insert(0, str(REPO))
+
+from heritage.model import DublinCore, Item, Page  # noqa: E402
+from heritage.search import (  # noqa: E402
+    Filters,
+    SearchRequest,
+    connect,
+    drop_index,
+    item_documents,
+    reindex,
+    search,
+    search_item,
+    suggest_terms,
+)
+
+COLLECTIONS = ("barzaz-breiz", "kanaouennou", "keleier", "levriou-kozh", "gwerziou", "imprimes")
+RIGHTS = (
+    "http://creativecommons.org/publicdomain/mark/1.0/",
+    "http://creativecommons.org/licenses/by-sa/4.0/",
+    "http://rightsstatements.org/vocab/InC/1.0/",
+)
+MUTATION_QUERIES = ("tad", "breur", "mamm", "kador", "bro", "penn", "gwin", "kalon", "bugel", "tro", "karr",
+                    "merc'h", "kêr", "gwele", "dor", "beg")
+
+
+@dataclass(frozen=True)
+class BenchWord:
+    text: str
+    x: int
+    y: int
+    w: int
+    h: int
+    lang: str | None
+    line_id: str
+    block_id: str
+
+
+def alto_lines(path: Path) -> Iterator[tuple[str, list[str]]]:
+    root = etree.parse(str(path)).getroot()
+    ns = {"a": root.nsmap[None]}
+    for line in root.iterfind(".//a:TextLine", ns):
+        words = [s.get("CONTENT", "") for s in line.iterfind("a:String", ns)]
+        if line.get("LANG") in ("br", "fr") and words:
+            yield line.get("LANG", ""), words
+
+
+def wrapped(sentence: str, width: int = 7) -> list[list[str]]:
+    words = sentence.split()
+    return [words[i: i + width] for i in range(0, len(words), width)]
+
+
+def line_pools() -> dict[str, list[list[str]]]:
+    """Lines of text by kind: 1846 Breton, modern Breton, French."""
+    pools: dict[str, list[list[str]]] = {"br-1846": [], "br": [], "fr": []}
+    for folder in ("barzaz-breiz-01", "barzaz-breiz-02", "barzaz-breiz-03", "barzaz-breiz-05", "keleier-bremaik"):
+        for path in sorted((SAMPLES / folder).glob("*.gt.alto.xml")):
+            for lang, words in alto_lines(path):
+                kind = "br-1846" if lang == "br" and folder.startswith("barzaz") else lang
+                pools[kind].append(words)
+    with (SHARED / "corpora" / "ud-breton-keb" / "sentences.tsv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            pools["br"].extend(wrapped(row["text"]))
+            pools["fr"].extend(wrapped(row.get("text[fra]") or ""))
+    return {k: [line for line in v if line] for k, v in pools.items()}
+
+
+def page_words(rng: random.Random, pools: dict[str, list[list[str]]], old: bool, layout: str) -> list[BenchWord]:
+    """About 300 words in one or two columns, boxes laid out like a 400 dpi octavo page."""
+    columns = {"bilingual": [("br-1846" if old else "br", "br", 160), ("fr", "fr", 1250)],
+               "breton": [("br-1846" if old else "br", "br", 160)],
+               "french": [("fr", "fr", 160)]}[layout]
+    words = []
+    for block, (pool, lang, left) in enumerate(columns):
+        lines = 38 if len(columns) == 2 else 44
+        for n in range(lines):
+            x = left
+            for text in rng.choice(pools[pool]):
+                w = 22 * len(text) + 10
+                words.append(BenchWord(text, x, 220 + 78 * n, w, 52, lang, f"b{block}l{n}", f"b{block}"))
+                x += w + 18
+    return words
+
+
+def corpus(pages: int, seed: int = 1846) -> Iterator[tuple[Item, dict[str, list[BenchWord]]]]:
+    rng = random.Random(seed)
+    pools = line_pools()
+    made = 0
+    while made < pages:
+        count = min(pages - made, rng.randint(20, 200))
+        year = rng.randint(1700, 2020)
+        layout = rng.choices(("bilingual", "breton", "french"), (5, 3, 2))[0]
+        item_pages = [Page(f"p{made + n:07d}", "p.jpg", 0, "", "JPEG", 2400, 3600, "p.jpg") for n in range(count)]
+        metadata = DublinCore(
+            title=" ".join(rng.choice(pools["br"])),
+            creator=[rng.choice(("Anonymous", "Yann ar Floc'h", "Théodore Hersart de La Villemarqué"))],
+            date=str(year),
+            language={"bilingual": ["br", "fr"], "breton": ["br"], "french": ["fr"]}[layout],
+            type=rng.choices(("Text", "Image", "Sound"), (8, 1, 1))[0],
+            rights=rng.choice(RIGHTS),
+        )
+        item = Item(f"i{made:07d}", metadata, item_pages, collection=rng.choice(COLLECTIONS))
+        yield item, {p.id: page_words(rng, pools, year < 1900, layout) for p in item_pages}
+        made += count
+
+
+def queries(n: int, pools: dict[str, list[list[str]]], seed: int = 1941) -> list[tuple[str, SearchRequest]]:
+    rng = random.Random(seed)
+    counts = Counter(w.strip(".,;:!?«»()").lower() for pool in pools.values() for line in pool for w in line)
+    vocabulary = [w for w, _ in counts.most_common() if len(w) > 2 and w.isalpha()]
+    common, rare = vocabulary[:200], vocabulary[200:]
+    made: list[tuple[str, SearchRequest]] = []
+    while len(made) < n:
+        kind = rng.choice(("word", "rare word", "two words", "phrase", "mutation", "filtered"))
+        if kind == "word":
+            q = rng.choice(common)
+        elif kind == "rare word":
+            q = rng.choice(rare)
+        elif kind == "two words":
+            q = f"{rng.choice(common)} {rng.choice(rare)}"
+        elif kind == "phrase":
+            line = rng.choice(rng.choice(list(pools.values())))
+            start = rng.randrange(max(1, len(line) - 2))
+            q = '"' + " ".join(line[start: start + rng.randint(2, 3)]) + '"'
+        elif kind == "mutation":
+            q = rng.choice(MUTATION_QUERIES)
+        else:
+            q = rng.choice(common + rare[:2000])
+            year = rng.randint(1700, 1990)
+            filters = Filters(collection=(rng.choice(COLLECTIONS),), year_from=year, year_to=year + 30,
+                              language=(rng.choice(("br", "fr")),))
+            made.append((kind, SearchRequest(q=q, filters=filters)))
+            continue
+        made.append((kind, SearchRequest(q=q)))
+    return made
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def summary(values: list[float]) -> str:
+    return (f"p50 {percentile(values, 50):6.1f} ms  p95 {percentile(values, 95):6.1f} ms  "
+            f"p99 {percentile(values, 99):6.1f} ms  (n={len(values)})")
+
+
+def index_stats(client: Any, alias: str) -> str:
+    stats = client.indices.stats(index=alias, metric="store,docs")["_all"]["primaries"]
+    return f"{stats['docs']['count']} documents, {stats['store']['size_in_bytes'] / 2**20:.0f} MiB on disk"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=600)
+    parser.add_argument("--url", default=os.environ.get("HERITAGE_OPENSEARCH_URL", "http://127.0.0.1:9200"))
+    args = parser.parse_args()
+    client = connect(args.url, timeout=120)
+    alias = f"heritage-bench-{uuid.uuid4().hex[:8]}"
+    pools = line_pools()
+    try:
+        print(f"corpus: {args.pages} pages from {sum(map(len, pools.values()))} sample lines; alias {alias}")
+        started = time.perf_counter()
+        built = sum(1 for item, words in corpus(min(args.pages, 5000)) for _ in item_documents(item, words))
+        build_rate = built / (time.perf_counter() - started)
+        print(f"documents built (Python only): {build_rate:,.0f} pages/s")
+
+        item_ids: list[str] = []
+
+        def documents() -> Iterator[tuple[str, dict[str, Any]]]:
+            for item, words in corpus(args.pages):
+                item_ids.append(item.id)
+                yield from item_documents(item, words)
+
+        started = time.perf_counter()
+        reindex(client, alias, documents())
+        seconds = time.perf_counter() - started
+        rate = args.pages / seconds
+        verdict = "PASS" if rate >= 500 else "FAIL"
+        print(f"bulk indexing (build + bulk + refresh): {rate:,.0f} pages/s, {seconds:.0f} s "
+              f"(target >= 500: {verdict}); {index_stats(client, alias)}")
+        client.indices.forcemerge(index=alias, max_num_segments=5, request_timeout=600)
+
+        workload = queries(args.queries, pools)
+        for _, request in workload[:50]:  # warm caches, as a running site has them
+            search(client, alias, request)
+        by_kind: dict[str, list[float]] = {}
+        totals: list[int] = []
+        for kind, request in workload:
+            t0 = time.perf_counter()
+            result = search(client, alias, request)
+            by_kind.setdefault(kind, []).append((time.perf_counter() - t0) * 1000)
+            totals.append(result.total)
+        everything = [v for values in by_kind.values() for v in values]
+        for kind, values in sorted(by_kind.items()):
+            print(f"  {kind:10s} {summary(values)}")
+        verdict = "PASS" if percentile(everything, 95) <= 50 else "FAIL"
+        print(f"site search, facets + highlights, 20 hits: {summary(everything)} (target p95 <= 50 ms: {verdict}); "
+              f"median hits {statistics.median(totals):,.0f}")
+
+        item_times, suggest_times = [], []
+        rng = random.Random(7)
+        for _ in range(100):
+            item_id = rng.choice(item_ids)
+            t0 = time.perf_counter()
+            search_item(client, alias, item_id, rng.choice(MUTATION_QUERIES))
+            item_times.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            suggest_terms(client, alias, rng.choice(("ka", "bre", "c'ho", "gw", "lav", "ch", "mor")))
+            suggest_times.append((time.perf_counter() - t0) * 1000)
+        print(f"search within an item (100 pages a call): {summary(item_times)}")
+        print(f"suggest, whole library:                 {summary(suggest_times)}")
+    finally:
+        drop_index(client, alias)
+
+
+if __name__ == "__main__":
+    main()

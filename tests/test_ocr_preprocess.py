@@ -1,0 +1,53 @@
+"""The cheap survey that decides clean-up, and the clean-up itself, on real sample pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from heritage.errors import OcrError
+from heritage.ocr.preprocess import clean, needs_cleanup, survey
+
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+
+
+@pytest.mark.parametrize(
+    ("image", "expected"),
+    [
+        ("barzaz-breiz-01/0001.jpg", False),
+        ("keleier-bremaik/0003.jpg", False),
+        ("real/nubis-1840/1msc_1840_1.jpg", False),
+        ("real/voltaire-henriade-1728/bpt6k70173w_f10.tif", False),
+        ("barzaz-breiz-03-worn/0001.jpg", True),
+        ("real/montesquieu-1783/bpt6k6495917k_f13.tif.jpeg", True),
+    ],
+)
+def test_only_uneven_pages_need_cleanup(image: str, expected: bool) -> None:
+    assert needs_cleanup(survey(SAMPLES / image)) is expected
+
+
+def test_survey_reports_size_resolution_and_bilevel() -> None:
+    page = survey(SAMPLES / "real" / "voltaire-henriade-1728" / "bpt6k70173w_f10.tif")
+    assert (page.width, page.height, page.bilevel, page.dpi) == (2592, 3508, True, (300.0, 300.0))
+
+
+def test_cleanup_whitens_paper_and_show_through_but_keeps_ink_and_size() -> None:
+    worn = SAMPLES / "barzaz-breiz-03-worn" / "0001.jpg"
+    cleaned = np.asarray(clean(worn))
+    with Image.open(worn) as im:
+        assert cleaned.shape == (im.height, im.width)
+    gutter = cleaned[300:900, 980:1180]  # only the verso's text shows through there
+    assert (gutter == 255).mean() > 0.99 and not (gutter < 100).any()
+    assert (cleaned[300:900, 190:900] < 100).mean() > 0.02  # the Breton verses
+
+
+def test_unreadable_files_are_ocr_errors(tmp_path: Path) -> None:
+    (tmp_path / "empty.png").write_bytes(b"")
+    (tmp_path / "text.tif").write_text("II 42")
+    (tmp_path / "cut.jpg").write_bytes((SAMPLES / "barzaz-breiz-01" / "0004.jpg").read_bytes()[:50_000])
+    for name in ("empty.png", "text.tif", "cut.jpg", "missing.jpg"):
+        with pytest.raises(OcrError):
+            survey(tmp_path / name)
