@@ -59,7 +59,7 @@ def working_image(store: Store, config: Config, item: Item, page: Page) -> Itera
 def run_ocr(store: Store, config: Config, item_id: str, page_id: str) -> None:
     item = store.load_item(item_id)
     page = item.page(page_id)
-    public_name = f"{urls.image_service(config.base_url, page.id)}/full/max/0/default.jpg"
+    public_name = urls.image_service(config.base_url, page.id)  # its full size is the ALTO's pixel space
     with working_image(store, config, item, page) as source:
         result = ocr_page(source, item.metadata.language, public_name, tesseract=config.tesseract)
     store.write_ocr(item_id, page_id, result.alto, result.text)

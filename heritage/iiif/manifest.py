@@ -120,12 +120,13 @@ def _canvas(base: str, item: Item, number: int, image: PageImage) -> Canvas:
     page = image.page
     canvas_id = urls.canvas(base, item.id, page.id)
     service = urls.image_service(base, page.id)
+    max_width, max_height = image.sizes[-1]  # what `full/max` serves; tiles give full resolution
     body = AnnotationBody(
         id=f"{service}/full/max/0/default.jpg",
         type="Image",
         format="image/jpeg",
-        width=image.width,
-        height=image.height,
+        width=max_width,
+        height=max_height,
         service=[_image_service(base, page.id)],
     )
     painting = Annotation(id=f"{canvas_id}/annotation", motivation="painting", body=body, target=canvas_id)

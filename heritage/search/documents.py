@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Protocol
 
 from heritage.model import Item, Page
@@ -65,6 +66,14 @@ def field_for(lang: str | None) -> str:
     return TEXT_FIELDS.get(lang or "", OTHER_FIELD)
 
 
+@lru_cache(maxsize=1 << 16)
+def _entries(chunk: str, field: str) -> tuple[str, ...]:
+    """Suggestion entries of one chunk; cached, since a library repeats its words endlessly."""
+    lang = next((lang for lang, name in TEXT_FIELDS.items() if name == field), "")
+    return tuple(terms.entry(word) for word in terms.words(chunk.replace(JOIN, " "), lang))
+
+
+@lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
     """A word as one chunk: NFC, inner spaces made no-break, no format characters nor our markers."""
     text = _SPACE.sub("\u00a0", unicodedata.normalize("NFC", text).strip())
@@ -135,13 +144,9 @@ def page_document(item: Item, page: Page, page_number: int, words: Sequence[Word
             "joins": sorted(joins),
         },
     }
-    entries: set[str] = set()
     for name in sorted(set(fields)):
-        document[name] = " ".join(c if f == name else GAP for c, f in zip(chunks, fields, strict=True))
-        lang = next((lang for lang, f in TEXT_FIELDS.items() if f == name), "")
-        for chunk, field in zip(chunks, fields, strict=True):
-            if field == name:
-                entries.update(terms.entry(word) for word in terms.words(chunk.replace(JOIN, " "), lang))
+        document[name] = " ".join([c if f == name else GAP for c, f in zip(chunks, fields, strict=True)])
+    entries = {e for chunk, field in zip(chunks, fields, strict=True) for e in _entries(chunk, field)}
     document["terms"] = sorted(entries)
     return document
 
