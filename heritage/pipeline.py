@@ -18,7 +18,7 @@ from heritage.config import Config
 from heritage.iiif import urls
 from heritage.iiif.manifest import PageImage, build_collection, build_manifest, entry_for
 from heritage.iiif.tiles import write_tiles
-from heritage.ingest.images import pixel_limit
+from heritage.imaging import pixel_limit
 from heritage.model import Item, Page
 from heritage.ocr import ocr_page
 from heritage.store import Store

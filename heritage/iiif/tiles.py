@@ -11,22 +11,19 @@ flipped side is odd).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import json
 import os
 import shutil
-import warnings
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageCms
 
-from heritage.errors import TooLargeError
 from heritage.iiif.tile_geometry import Tile, full_sizes, info_document, pyramid, source_box, upright_size
+from heritage.imaging import pixel_limit
 
 JPEG_QUALITY = 85
 MAX_SIDE = 1024  # long side of the largest full image offered (`full/max`); tiles give full resolution
@@ -100,28 +97,10 @@ def _decode(master: Path, frame: int, max_pixels: int) -> tuple[Image.Image, int
 
     The decoded original is dropped on return when a conversion made a new image.
     """
-    with _pixel_limit(max_pixels), Image.open(master) as opened:
+    with pixel_limit(max_pixels), Image.open(master) as opened:
         opened.seek(frame)
         orientation = opened.getexif().get(_EXIF_ORIENTATION, 1)
         return _display_pixels(opened), orientation if orientation in _TRANSPOSE else 1
-
-
-@contextlib.contextmanager
-def _pixel_limit(max_pixels: int) -> Iterator[None]:
-    """Let Pillow open images up to our limit (its default is lower) and refuse beyond it, then restore.
-
-    Process-wide state, like Pillow's own limit: workers tile one page at a time per process.
-    """
-    previous = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = max_pixels
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            yield
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as e:
-        raise TooLargeError(f"the image is larger than {max_pixels} pixels") from e
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
 
 
 def _display_pixels(image: Image.Image) -> Image.Image:

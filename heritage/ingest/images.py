@@ -7,16 +7,14 @@ frame is decoded once so truncated or corrupt files are refused now, not in a wo
 
 from __future__ import annotations
 
-import contextlib
 import stat
-import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
 from heritage.errors import InvalidInputError, TooLargeError
+from heritage.imaging import pixel_limit
 from heritage.store import sha256_file
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -46,20 +44,6 @@ class CheckedImage:
     format: str
     sha256: str
     frames: list[tuple[int, int]]  # displayed (width, height) of each frame, EXIF orientation applied
-
-
-@contextlib.contextmanager
-def pixel_limit(max_pixels: int) -> Iterator[None]:
-    """Let Pillow open images up to our own limit (its default is lower), and restore it after."""
-    previous = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = max_pixels
-    try:
-        with warnings.catch_warnings():
-            # Between the limit and twice it Pillow only warns; our own check then refuses.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            yield
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
 
 
 def sniff_format(head: bytes) -> str | None:
@@ -129,11 +113,8 @@ def _decode_frames(path: Path, kind: str, max_pixels: int) -> list[tuple[int, in
                     image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
                 image.load()
                 frames.append(size)
-    except Image.DecompressionBombError as e:
-        raise TooLargeError(
-            f"{name}: refused as a decompression bomb: its header claims over twice the limit of "
-            f"{max_pixels / 1e6:.0f} megapixels (HERITAGE_MAX_PIXELS)"
-        ) from e
+    except TooLargeError as e:
+        raise TooLargeError(f"{name}: {e}") from e
     except InvalidInputError:
         raise
     except Exception as e:  # noqa: BLE001 - hostile files make decoders raise anything; all mean "corrupt"
