@@ -14,7 +14,7 @@ from collections.abc import Callable
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, get_current_job
-from rq.job import Job
+from rq.job import Dependency, Job
 from rq.worker_pool import WorkerPool
 
 from heritage import pipeline
@@ -59,7 +59,9 @@ def enqueue_item(config: Config, store: Store, item: Item, redis: Redis) -> None
     q.enqueue(
         publish_job,
         item.id,
-        depends_on=page_jobs or None,
+        # At the front once its pages are done: an item appears as soon as it is ready, not
+        # after every page queued behind it by other items.
+        depends_on=Dependency(page_jobs, enqueue_at_front=True) if page_jobs else None,
         retry=retry,
         ttl=PUBLISH_WAIT_SECONDS,
         description=f"publish {item.id}",
@@ -87,13 +89,16 @@ def _tracked(read: Callable[[], StageStatus], write: Callable[[StageStatus], Non
     write(StageStatus(StageState.DONE, attempts, updated=now()))
 
 
-def _context() -> tuple[Config, Store]:
+def _context(item_id: str) -> tuple[Config, Store]:
+    """Settings and store for a job; a job for an item that no longer exists fails before writing."""
     config = Config.from_env()
-    return config, Store(config.data_dir).ensure()
+    store = Store(config.data_dir).ensure()
+    store.load_item(item_id)
+    return config, store
 
 
 def _page_stage(item_id: str, page_id: str, stage: Stage, work: Callable[[Store, Config, str, str], None]) -> None:
-    config, store = _context()
+    config, store = _context(item_id)
     _tracked(
         lambda: store.stage_status(item_id, page_id, stage),
         lambda s: store.set_stage_status(item_id, page_id, stage, s),
@@ -110,7 +115,7 @@ def tiles_job(item_id: str, page_id: str) -> None:
 
 
 def publish_job(item_id: str) -> None:
-    config, store = _context()
+    config, store = _context(item_id)
     _tracked(
         lambda: store.publish_status(item_id),
         lambda s: store.set_publish_status(item_id, s),

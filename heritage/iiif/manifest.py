@@ -27,6 +27,7 @@ from iiif_prezi3 import (
 )
 
 from heritage.iiif import urls
+from heritage.iiif.search_services import search_services
 from heritage.model import Collection as HeritageCollection
 from heritage.model import DublinCore, Item, Page
 
@@ -180,6 +181,7 @@ def build_manifest(
         thumbnail=[thumbnail(base, images[0])],
         items=[_canvas(base, item, n, image) for n, image in enumerate(images, start=1)],
     )
+    manifest.service = search_services(base, item.id)
     if dc.description:
         manifest.summary = {"none": [dc.description]}
     date = nav_date(dc.date)

@@ -29,3 +29,23 @@ def collection(base: str, slug: str = "") -> str:
 
 def provider(base: str) -> str:
     return f"{base}/"
+
+
+def search2(base: str, item_id: str) -> str:
+    return f"{base}/iiif/{item_id}/search"
+
+
+def autocomplete2(base: str, item_id: str) -> str:
+    return f"{base}/iiif/{item_id}/autocomplete"
+
+
+def search1(base: str, item_id: str) -> str:
+    return f"{base}/iiif/{item_id}/search1"
+
+
+def autocomplete1(base: str, item_id: str) -> str:
+    return f"{base}/iiif/{item_id}/autocomplete1"
+
+
+def search_annotation(base: str, item_id: str, page_id: str) -> str:
+    return f"{base}/iiif/{item_id}/search/annotation/{page_id}"

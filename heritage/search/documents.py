@@ -3,10 +3,12 @@
 One document per page, carrying its item's metadata for filters and facets. The page's words
 are written into one text field per language (``text_br``, ``text_fr``, ``text_other``) in
 reading order, one space-separated chunk per word; in each field a word of another language
-becomes ``GAP``, which the analysers drop leaving a hole. So chunk *n* of any field is word *n*
-of ``layout.words``, whose box is ``layout.boxes[4n:4n+4]``: the highlighter returns a field
-whole (``number_of_fragments: 0``) and ``hits.py`` maps its marked chunks back to boxes. Text
-runs on across lines and blocks, so a phrase may span two lines.
+becomes ``GAP``, which the analysers drop leaving a hole. Breton words are also written
+respelled (``text_br_spelling``) and with their initial's mutation class (``text_br_radicals``),
+prepared by ``breton.py``, chunk for chunk. So chunk *n* of any field is word *n* of
+``layout.words``, whose box is ``layout.boxes[4n:4n+4]``: the highlighter returns a field whole
+(``number_of_fragments: 0``) and ``hits.py`` maps its marked chunks back to boxes. Text runs on
+across lines and blocks, so a phrase may span two lines.
 
 Line-end hyphens (``bre-`` / ``zoneg``): the chunk of the second part also carries the joined
 word after ``JOIN`` (``zoneg¦brezoneg``), so ``brezoneg`` is found, and so are both halves of a
@@ -23,14 +25,15 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from heritage.model import Item, Page
-from heritage.search import terms
-from heritage.search.analysis import GAP
+from heritage.search import breton, terms
+from heritage.search.analysis import GAP, JOIN
 
 TEXT_FIELDS = {"br": "text_br", "fr": "text_fr"}
 OTHER_FIELD = "text_other"
 LANGUAGES = ("br", "fr", "en", "la")
 """Languages the OCR tells apart; any other value of ``Word.lang`` is analysed neutrally."""
-JOIN = "¦"
+PREPARED_FIELDS = (("text_br_spelling", breton.spelling_key), ("text_br_radicals", breton.radicals_key))
+"""Fields derived from ``text_br`` by ``breton.py``, each with the function preparing a word."""
 _HYPHENS = ("-", "¬", "\u00ad", "\u2010", "\u2e17")
 _SPACE = re.compile(r"\s")
 _UNSAFE = re.compile(rf"[{GAP}{JOIN}\ue000-\uf8ff\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
@@ -146,6 +149,11 @@ def page_document(item: Item, page: Page, page_number: int, words: Sequence[Word
     }
     for name in sorted(set(fields)):
         document[name] = " ".join([c if f == name else GAP for c, f in zip(chunks, fields, strict=True)])
+    if "text_br" in document:
+        for name, key in PREPARED_FIELDS:
+            document[name] = " ".join(
+                [JOIN.join(map(key, c.split(JOIN))) if f == "text_br" else GAP for c, f in zip(chunks, fields, strict=True)]
+            )
     entries = {e for chunk, field in zip(chunks, fields, strict=True) for e in _entries(chunk, field)}
     document["terms"] = sorted(entries)
     return document
