@@ -14,11 +14,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from heritage import jobs
+from heritage import jobs, pipeline
 from heritage.config import Config
 from heritage.errors import HeritageError, InvalidInputError, JobFailedError, NotFoundError
 from heritage.ingest.items import ingest, plan
 from heritage.model import Item, ItemState, Stage, StageState, StageStatus
+from heritage.search.client import connect
+from heritage.search.index import reindex
 from heritage.status import ItemStatus, item_status
 from heritage.store import Store, now
 
@@ -116,6 +118,13 @@ def cmd_rebuild(args: argparse.Namespace, config: Config, store: Store) -> int:
     return _requeue(args, config, store, force=True)
 
 
+def cmd_reindex(args: argparse.Namespace, config: Config, store: Store) -> int:
+    client = connect(config.opensearch_url)
+    name = reindex(client, config.index, pipeline.search_documents(store))
+    print(f"the alias {config.index!r} now serves {name}, rebuilt from {len(pipeline.published_items(store))} items")
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace, config: Config, store: Store) -> int:
     jobs.run_workers(config, args.count or config.workers, burst=args.burst)
     return 0
@@ -152,6 +161,9 @@ def parser() -> argparse.ArgumentParser:
         r.add_argument("items", nargs="*", metavar="ITEM", help="items to process (default: all)")
         r.add_argument("--wait", action="store_true", help="show progress until done")
         r.set_defaults(func=func)
+
+    ri = sub.add_parser("reindex", help="rebuild the search index from the store, then switch the alias to it")
+    ri.set_defaults(func=cmd_reindex)
 
     w = sub.add_parser("worker", help="run RQ workers (one per core by default)")
     w.add_argument("--count", type=int, default=0, help="number of worker processes (default HERITAGE_WORKERS)")

@@ -26,6 +26,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HERITAGE_REDIS_URL", "redis://127.0.0.1:6379/0", "Redis used by the RQ job queue."),
     Setting("HERITAGE_OPENSEARCH_URL", "http://127.0.0.1:9200", "OpenSearch node for full-text search."),
     Setting("HERITAGE_BASE_URL", "http://127.0.0.1:8000", "Public base URL written into IIIF ids (no trailing slash)."),
+    Setting(
+        "HERITAGE_INDEX",
+        "heritage",
+        "OpenSearch alias the library searches; `heritage reindex` rebuilds the index behind it.",
+    ),
     Setting("HERITAGE_QUEUE", "heritage", "Name of the RQ queue the workers listen on."),
     Setting("HERITAGE_WORKERS", "0", "Worker processes started by `heritage worker`; 0 means one per core."),
     Setting(
@@ -72,6 +77,7 @@ class Config:
     redis_url: str
     opensearch_url: str
     base_url: str
+    index: str
     queue: str
     workers: int
     job_retries: int
@@ -89,6 +95,7 @@ class Config:
             redis_url=_url(env, "HERITAGE_REDIS_URL"),
             opensearch_url=_url(env, "HERITAGE_OPENSEARCH_URL"),
             base_url=_url(env, "HERITAGE_BASE_URL"),
+            index=_raw(env, "HERITAGE_INDEX"),
             queue=_raw(env, "HERITAGE_QUEUE"),
             workers=workers or (os.cpu_count() or 1),
             job_retries=_int(env, "HERITAGE_JOB_RETRIES"),

@@ -11,6 +11,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageOps
 
@@ -21,6 +22,10 @@ from heritage.iiif.tiles import write_tiles
 from heritage.imaging import pixel_limit
 from heritage.model import Item, Page
 from heritage.ocr import ocr_page
+from heritage.ocr.alto import Word, parse_words
+from heritage.search.client import connect
+from heritage.search.documents import item_documents
+from heritage.search.index import ensure_index, index_item
 from heritage.store import Store
 
 ALL_ITEMS_LABEL = {"br": ["An holl zielloù"], "fr": ["Tous les documents"], "en": ["All documents"]}
@@ -98,6 +103,20 @@ def publish(store: Store, config: Config, item_id: str) -> None:
         (staged / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
         store.replace_dir(staged, store.item_public_dir(item.id))
     write_collections(store, config)
+    client = connect(config.opensearch_url)
+    ensure_index(client, config.index)
+    index_item(client, config.index, item, page_words(store, item))
+
+
+def page_words(store: Store, item: Item) -> dict[str, list[Word]]:
+    """Each page's OCR words with their boxes, read back from the ALTO we stored."""
+    return {page.id: parse_words(store.read_ocr(item.id, page.id, "alto.xml")) for page in item.pages}
+
+
+def search_documents(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every published page as a search document, for rebuilding the index from the store."""
+    for item in published_items(store):
+        yield from item_documents(item, page_words(store, item))
 
 
 def _copy(source: Path, dest: Path) -> None:

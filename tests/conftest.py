@@ -5,6 +5,7 @@ A missing service fails the test that needs it, loudly: nothing here ever skips.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -36,11 +38,18 @@ OPENSEARCH_URL = os.environ.get("HERITAGE_OPENSEARCH_URL", "http://127.0.0.1:920
 TEST_DB = 15  # per-test jobs; flushed before and after each test
 LIBRARY_DB = 14  # the session-wide published library
 ARTIFACTS = REPO / "test-artifacts"
+RUN_ID = uuid.uuid4().hex[:8]  # a per-run index name, so runs never see each other's documents
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not SAMPLES.is_dir():
         raise pytest.UsageError(f"the shared sample documents are missing: {SAMPLES}")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop this run's indices; a node that is down has nothing to drop."""
+    with contextlib.suppress(httpx.HTTPError):
+        httpx.delete(f"{OPENSEARCH_URL}/heritage-test-{RUN_ID}-*", timeout=30)
 
 
 def free_port() -> int:
@@ -65,6 +74,7 @@ def environment(data_dir: Path, db: int, base_url: str) -> dict[str, str]:
         "HERITAGE_BASE_URL": base_url,
         "HERITAGE_OPENSEARCH_URL": OPENSEARCH_URL,
         "HERITAGE_QUEUE": f"test-{db}",
+        "HERITAGE_INDEX": f"heritage-test-{RUN_ID}-{db}",
         "HERITAGE_JOB_RETRIES": "1",
         "OMP_THREAD_LIMIT": "1",
     }

@@ -150,10 +150,9 @@ def page_document(item: Item, page: Page, page_number: int, words: Sequence[Word
     for name in sorted(set(fields)):
         document[name] = " ".join([c if f == name else GAP for c, f in zip(chunks, fields, strict=True)])
     if "text_br" in document:
+        pairs = list(zip(chunks, fields, strict=True))
         for name, key in PREPARED_FIELDS:
-            document[name] = " ".join(
-                [JOIN.join(map(key, c.split(JOIN))) if f == "text_br" else GAP for c, f in zip(chunks, fields, strict=True)]
-            )
+            document[name] = " ".join([JOIN.join(map(key, c.split(JOIN))) if f == "text_br" else GAP for c, f in pairs])
     entries = {e for chunk, field in zip(chunks, fields, strict=True) for e in _entries(chunk, field)}
     document["terms"] = sorted(entries)
     return document

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from heritage.search.documents import JOIN
+from heritage.search.analysis import JOIN
 from heritage.search.query import FACETS, MARK_END, MARK_START, SearchRequest
 from heritage.search.terms import SEPARATOR
 

@@ -5,7 +5,7 @@ ourselves and build ``match`` / ``match_phrase`` / ``bool`` clauses, so ``title:
 ``/re.*/`` are only the words they contain. Whatever cannot be searched (too long, NUL, no
 letters at all, a page beyond the window) is refused here with ``InvalidInputError``.
 
-Each word must match (AND), in any of: the Breton exact, spelling-normalised and demutated
+Each word must match (AND), in any of: the Breton exact, spelling-normalised and mutation
 fields, French, other languages, or the item's title, creator or subject. Boosts rank exact
 forms above spelling variants, and those above mutated forms (``BOOSTS``).
 """
@@ -20,6 +20,7 @@ from typing import Any
 
 from heritage.errors import InvalidInputError
 from heritage.search import terms
+from heritage.search.documents import PREPARED_FIELDS
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 32
@@ -35,18 +36,19 @@ MARK_END = "\ue001"
 
 BOOSTS = {
     "text_br": 4.0,
-    "text_br.spelling": 2.0,
-    "text_br.demutated": 1.0,
+    "text_br_spelling": 2.0,
+    "text_br_radicals": 1.0,
     "text_fr": 3.0,
     "text_other": 3.0,
     "title": 1.0,
     "creator": 0.5,
     "subject": 0.5,
 }
-HIGHLIGHTED = ("text_br", "text_br.spelling", "text_br.demutated", "text_fr", "text_other")
-EXCLUDED_FROM = ("text_br", "text_br.spelling", "text_fr", "text_other")
+HIGHLIGHTED = ("text_br", "text_br_spelling", "text_br_radicals", "text_fr", "text_other")
+EXCLUDED_FROM = ("text_br", "text_br_spelling", "text_fr", "text_other")
 """An excluded word removes pages that contain it as written or respelled, not its mutations."""
 FACETS = ("collection", "language", "decade", "type")
+PREPARED = dict(PREPARED_FIELDS)
 
 _QUOTES = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]")
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\u02bc\-][^\W_]+)*")
@@ -115,23 +117,26 @@ def parse_query(q: str) -> ParsedQuery:
     return parsed
 
 
-def _word_clause(word: str, fields: tuple[str, ...]) -> dict[str, Any]:
-    should = [{"match": {f: {"query": word, "operator": "and", "boost": BOOSTS[f]}}} for f in fields]
-    return {"bool": {"should": should, "minimum_should_match": 1}}
-
-
-def _phrase_clause(phrase: tuple[str, ...], fields: tuple[str, ...]) -> dict[str, Any]:
-    text = " ".join(phrase)
-    should = [{"match_phrase": {f: {"query": text, "boost": BOOSTS[f]}}} for f in fields]
+def _clause(words: tuple[str, ...], fields: tuple[str, ...]) -> dict[str, Any]:
+    """One word (``match``, all its parts) or a phrase (``match_phrase``) in any of ``fields``;
+    the Breton spelling and radicals fields get the words prepared as their pages were."""
+    should = []
+    for name in fields:
+        key = PREPARED.get(name)
+        text = " ".join(key(w) for w in words) if key else " ".join(words)
+        if len(words) > 1:
+            should.append({"match_phrase": {name: {"query": text, "boost": BOOSTS[name]}}})
+        else:
+            should.append({"match": {name: {"query": text, "operator": "and", "boost": BOOSTS[name]}}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
 def text_query(parsed: ParsedQuery) -> dict[str, Any]:
     """The scoring part: every word and phrase must match somewhere; exclusions must not."""
     fields = tuple(BOOSTS)
-    must = [_word_clause(w, fields) for w in parsed.words] + [_phrase_clause(p, fields) for p in parsed.phrases]
-    must_not = [_word_clause(w, EXCLUDED_FROM) for w in parsed.excluded_words]
-    must_not += [_phrase_clause(p, EXCLUDED_FROM) for p in parsed.excluded_phrases]
+    must = [_clause((w,), fields) for w in parsed.words] + [_clause(p, fields) for p in parsed.phrases]
+    must_not = [_clause((w,), EXCLUDED_FROM) for w in parsed.excluded_words]
+    must_not += [_clause(p, EXCLUDED_FROM) for p in parsed.excluded_phrases]
     return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
 
 

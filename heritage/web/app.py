@@ -24,7 +24,9 @@ from heritage.iiif import urls
 from heritage.iiif.manifest import thumbnail
 from heritage.model import is_id
 from heritage.pipeline import page_images, published_items
+from heritage.search.client import connect
 from heritage.store import Store
+from heritage.web import search_api
 from heritage.web.iiif_files import DOCUMENT_MAX_AGE, IIIFFiles, json_media_type
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -34,6 +36,7 @@ _SLUG = re.compile(r"^[a-z0-9-]{1,60}$")
 def create_app(config: Config | None = None) -> Starlette:
     config = config or Config.from_env()
     store = Store(config.data_dir).ensure()
+    client = connect(config.opensearch_url)
 
     async def home(request: Request) -> Response:
         entries = [
@@ -82,6 +85,7 @@ def create_app(config: Config | None = None) -> Starlette:
         Route("/iiif/collection", collection),
         Route("/iiif/collection/{slug}", collection),
         Route("/iiif/image/{page_id}", image_base),
+        *search_api.routes(config, store, client),
         Mount("/iiif", IIIFFiles(directory=store.iiif, check_dir=False)),
     ]
     middleware = [
