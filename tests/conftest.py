@@ -73,7 +73,7 @@ def environment(data_dir: Path, db: int, base_url: str) -> dict[str, str]:
         "HERITAGE_REDIS_URL": f"{REDIS_URL}/{db}",
         "HERITAGE_BASE_URL": base_url,
         "HERITAGE_OPENSEARCH_URL": OPENSEARCH_URL,
-        "HERITAGE_QUEUE": f"test-{db}",
+        "HERITAGE_QUEUE": f"test-{RUN_ID}-{db}",
         "HERITAGE_INDEX": f"heritage-test-{RUN_ID}-{db}",
         "HERITAGE_JOB_RETRIES": "1",
         "OMP_THREAD_LIMIT": "1",

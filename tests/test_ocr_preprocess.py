@@ -51,3 +51,13 @@ def test_unreadable_files_are_ocr_errors(tmp_path: Path) -> None:
     for name in ("empty.png", "text.tif", "cut.jpg", "missing.jpg"):
         with pytest.raises(OcrError):
             survey(tmp_path / name)
+
+
+def test_sixteen_bit_scans_are_measured_and_cleaned(tmp_path: Path) -> None:
+    """Pillow's own 16-to-8-bit conversion would clip such a page to white."""
+    with Image.open(SAMPLES / "barzaz-breiz-03-worn" / "0001.jpg") as im:
+        wide = np.asarray(im.convert("L")).astype(np.uint16) * 257
+    page = tmp_path / "worn16.png"
+    Image.fromarray(wide).save(page)
+    assert needs_cleanup(survey(page))
+    assert (np.asarray(clean(page))[300:900, 190:900] < 100).mean() > 0.02

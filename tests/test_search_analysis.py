@@ -69,10 +69,11 @@ def test_gap_placeholder_leaves_a_hole(node: Node) -> None:
 
 
 def test_prepared_text_splits_words_parts_and_joins(node: Node) -> None:
-    assert analyse(node, PREPARED, "ωal/κam ǂ zoneg¦brezonek") == [(0, "ωal"), (1, "κam"), (3, "zoneg"), (4, "brezonek")]
+    found = analyse(node, PREPARED, "ωal/κam ǂ - zoneg¦brezonek")
+    assert found == [(0, "ωal"), (1, "κam"), (3, "zoneg"), (4, "brezonek")]  # "-": no token, no hole
 
 
 def test_bridges_widen_b_and_m_to_v_and_back(node: Node) -> None:
-    found = {key: {t for _, t in analyse(node, PREPARED_BRIDGED, radicals_key(key))} for key in ("breur", "mamm", "vreur")}
+    found = {w: {t for _, t in analyse(node, PREPARED_BRIDGED, radicals_key(w))} for w in ("breur", "mamm", "vreur")}
     assert found == {"breur": {"πreur", "βreur"}, "mamm": {"μam", "βam"}, "vreur": {"βreur", "πreur", "μreur"}}
     assert analyse(node, PREPARED_BRIDGED, "τat κador") == [(0, "τat"), (1, "κador")]

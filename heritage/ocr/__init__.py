@@ -22,11 +22,14 @@ from heritage.ocr import tesseract as tesseract_exec
 MODELS = {"br": "fra", "fr": "fra", "en": "eng", "la": "lat"}
 """Tesseract model for each Dublin Core language code.
 
-Breton pages are read with ``fra``: on the 21 rendered Breton/French pages ``fra`` made 0.37%
-character errors, ``bre+fra`` 0.98% (and took 2.5 times as long), ``fra+frm`` 0.59%, ``bre``
-alone 5%+ (SERVICES.md: 8%); the fast ``bre`` model is weaker than ``fra`` even on Breton,
-whose letters French covers (c'h, ñ aside). On the French pages ``fra+frm`` and ``fra+lat``
-were within 0.2 points of ``fra`` and slower, so ``fra`` alone reads the 18th century too.
+Measured with bare Tesseract on shared/samples (character error rate, weighted by characters):
+on the 21 rendered Breton/French pages ``fra`` 0.37%, ``bre+fra`` 0.98% (2.5 times slower),
+``fra+bre`` 0.97%, ``fra+lat`` 0.87%, ``fra+frm`` 0.59%, ``frm`` 5.4% (SERVICES.md: ``bre``
+alone 8%): Debian's fast ``bre`` model is weaker than ``fra`` even on Breton, whose letters
+``fra`` has. On the 19th-20th century French pages ``fra`` 3.21%, ``fra+lat`` 3.05%, ``fra+frm``
+3.24%; on the pre-1800 pages 12.88%, 12.57%, 12.74% (``frm`` 17.9%): no mix gained more than
+0.3 points, each was slower, so ``fra`` reads the 18th century too (long s: see ``longs``).
+English and Latin items (no samples here) get their own models.
 """
 DEFAULT_MODELS = ("fra",)
 """For an item with no (known) language: the collection is Breton and French."""

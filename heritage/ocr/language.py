@@ -3,9 +3,9 @@
 ``langid`` restricted to the library's languages. A verse line is short, so a line is judged
 with its neighbours in reading order that share its column (its own text counted twice when
 it has enough letters to weigh): on the ground-truth lines of the Barzaz Breiz and Keleier
-pages this labels 99.1% of the br/fr lines right, against 85% for each line alone. Lines
-of figures without letters (folios) are ``und`` as in the ground truth; a block takes the language
-most of its letters are in.
+pages this labels 99.1% of the lines as the ground truth does, against 85% for each line
+alone. Lines of figures without letters (folios) are ``und`` as in the ground truth; a block
+takes the language most of its letters are in.
 """
 
 from __future__ import annotations

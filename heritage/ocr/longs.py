@@ -2,10 +2,11 @@
 
 Debian's French models have no ſ (``frm`` has one but read these pages worse: 18% errors
 against 13% for ``fra``), so ``fra`` reads "ſes" as "fes", "eſt" as "eft", "poſſible" as
-"poffible": on the Henriade (1728) nine errors in ten were these. A page is taken to use long s
-when enough of its words are not French as read but become French once an f is taken for an
-s (8-10% of the words on the 18th-century pages, at most 0.5% on the others); on such a page
-each word with an f inside gets the spelling a French word-frequency list prefers.
+"poffible": on the Henriade (1728) about three errors in four were these. A page is taken to
+use long s when enough of its words are not French as read but become French once an f is
+taken for an s (4-10% of the words on the 18th-century pages, at most 0.5% on the others); on
+such a page each word with an f inside gets the spelling a French word-frequency list prefers.
+Measured: pre-1800 pages 5.7% -> 3.2% character errors, every other page unchanged.
 """
 
 from __future__ import annotations

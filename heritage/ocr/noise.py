@@ -4,7 +4,8 @@ Page edges, ornaments and rows of typewriter hyphens come out as lines of short 
 Tesseract itself doubts ("ge: Hdmi té sl ET hd à 4 7", median confidence 0.15). They add
 false matches to search and noise to the reading text, so a line goes when most of its words
 are doubtful and it is either long enough that this is no accident or sized unlike the text.
-Short doubtful lines of text-sized letters (a misread heading) stay.
+Short doubtful lines of text-sized letters (a misread heading) stay. Measured: 19th-20th
+century French pages 3.26% -> 2.13% character errors, pre-1800 7.0% -> 5.7%, Breton unchanged.
 """
 
 from __future__ import annotations

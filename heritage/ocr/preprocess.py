@@ -7,10 +7,13 @@ resolution, which erases the text and keeps the lighting) makes the paper unifor
 whatever is then still lighter than ``CLIP`` (show-through, stains) is set to white. The
 geometry is untouched, so Tesseract's boxes stay in the master's pixels.
 
-Measured on shared/samples (character error rate, bare ``tesseract -l fra`` -> cleaned):
-worn Barzaz Breiz 63% -> 0.5%, Montesquieu 1783 26% -> 6.5%, NuBIS 1941 1.8% -> 1.1%,
-typescript 1984 p.13 2.6% -> 0.9%; on the clean rendered pages it changed nothing measurable
-(0.37% -> 0.40%) but would cost ~15% more time, hence ``needs_cleanup``.
+Measured on shared/samples (character error rate of bare ``tesseract -l fra`` on the master,
+then on the cleaned page): worn Barzaz Breiz 63.0% -> 0.5%, Montesquieu 1783 25.1% -> 6.4%,
+NuBIS 1941 1.9% -> 1.1%; on the clean rendered pages 0.37% -> 0.40%, no gain for 0.25 s
+(12%) more per page, hence ``needs_cleanup``. The typescript page 11 got worse (48.7% ->
+53.8%) until ``noise`` dropped the lines Tesseract makes of its rows of hyphens. Tesseract's
+own adaptive thresholding (``-c thresholding_method=2``, Sauvola) reached only 5.5% on the
+worn copy and took twice as long.
 """
 
 from __future__ import annotations
@@ -26,12 +29,15 @@ from heritage.errors import OcrError
 UNEVEN_LIMIT = 0.15
 """Clean a page whose paper varies by more than this fraction of its brightness.
 
-Rendered clean pages measure 0.005, the worn copy 0.25, Montesquieu 0.19-0.25, NuBIS 0.04-0.69.
+Measured: rendered clean pages 0.005-0.010, NuBIS 1840/1886 and typescript p.13 0.04-0.12
+(cleaning them changed little), Montesquieu 0.20-0.25, worn copy 0.25, typescript p.11 0.28,
+NuBIS 1941 (dark scanner border) 0.78-0.80.
 """
 
 CLIP = 215
 """After flattening (paper = 255), anything lighter than this is not ink: show-through
-measured 216-250 on the worn copy, ink cores below 130. 210-235 all gave the same result."""
+measured 216-250 on the worn copy, ink cores below 130. With the whole pipeline 205-245 kept
+the worn copy at 0.4-0.8%; Montesquieu read best at 205-215 (3-5%, up to 9% at 245)."""
 
 _SURVEY_WIDTH = 150
 _CLOSING = 7

@@ -11,9 +11,10 @@ Analysers, on the standard tokenizer (which keeps ``c'hoari`` and ``l'église`` 
 - ``neutral``: other and unknown languages, and metadata: lowercase and folding.
 
 The spelling-normalised and mutation fields arrive already prepared by ``breton.py`` (see why
-there), so their analysers only split: ``prepared`` cuts at spaces, ``/`` (parts of one word)
-and ``¦`` (a line-end hyphen join), and ``prepared_bridged`` (the query side of the radicals
-field) also widens a ``b``/``m`` class to ``v`` words and back (``breton.BRIDGES``).
+there), so their analysers only split: ``prepared`` cuts at spaces, ``/`` (parts of one word),
+``¦`` (a line-end hyphen join) and ``-`` (a word with nothing to index); ``prepared_bridged``
+(the query side of the radicals field) also widens a ``b``/``m`` class to ``v`` words and back
+(``breton.BRIDGES``).
 
 ``GAP`` is the placeholder ``documents.py`` writes for a word of another language: the first
 filter removes it and leaves a hole, so a phrase never jumps over foreign words.
@@ -29,6 +30,9 @@ GAP = "ǂ"
 """A letter (Unicode Lo, so the tokenizer keeps it as a token) that never occurs in our texts."""
 PART = "/"
 JOIN = "¦"
+EMPTY = "-"
+"""Written for a word that prepares to nothing (``—``, ``«``): a separator, so no token and no hole,
+but a chunk the highlighter cannot trim away."""
 
 BRETON = "breton"
 FRENCH = "french_text"
@@ -63,7 +67,7 @@ def analysis_settings() -> dict[str, Any]:
             },
         },
         "tokenizer": {
-            "prepared": {"type": "char_group", "tokenize_on_chars": [" ", PART, JOIN], "max_token_length": 255},
+            "prepared": {"type": "char_group", "tokenize_on_chars": [" ", PART, JOIN, EMPTY], "max_token_length": 255},
         },
         "filter": {
             "gap": {"type": "stop", "stopwords": [GAP], "ignore_case": False},

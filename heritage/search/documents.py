@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from heritage.model import Item, Page
 from heritage.search import breton, terms
-from heritage.search.analysis import GAP, JOIN
+from heritage.search.analysis import EMPTY, GAP, JOIN
 
 TEXT_FIELDS = {"br": "text_br", "fr": "text_fr"}
 OTHER_FIELD = "text_other"
@@ -152,7 +152,9 @@ def page_document(item: Item, page: Page, page_number: int, words: Sequence[Word
     if "text_br" in document:
         pairs = list(zip(chunks, fields, strict=True))
         for name, key in PREPARED_FIELDS:
-            document[name] = " ".join([JOIN.join(map(key, c.split(JOIN))) if f == "text_br" else GAP for c, f in pairs])
+            document[name] = " ".join(
+                [JOIN.join(key(part) for part in c.split(JOIN)) or EMPTY if f == "text_br" else GAP for c, f in pairs]
+            )
     entries = {e for chunk, field in zip(chunks, fields, strict=True) for e in _entries(chunk, field)}
     document["terms"] = sorted(entries)
     return document
