@@ -29,6 +29,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -83,19 +84,19 @@ def alto_lines(path: Path) -> Iterator[tuple[str, list[str]]]:
             yield line.get("LANG", ""), words
 
 
-def wrapped(sentence: str, width: int = 7) -> list[list[str]]:
+def wrapped(sentence: str, width: int = 7) -> list[tuple[str, ...]]:
     words = sentence.split()
-    return [words[i: i + width] for i in range(0, len(words), width)]
+    return [tuple(words[i: i + width]) for i in range(0, len(words), width)]
 
 
-def line_pools() -> dict[str, list[list[str]]]:
+def line_pools() -> dict[str, list[tuple[str, ...]]]:
     """Lines of text by kind: 1846 Breton, modern Breton, French."""
-    pools: dict[str, list[list[str]]] = {"br-1846": [], "br": [], "fr": []}
+    pools: dict[str, list[tuple[str, ...]]] = {"br-1846": [], "br": [], "fr": []}
     for folder in ("barzaz-breiz-01", "barzaz-breiz-02", "barzaz-breiz-03", "barzaz-breiz-05", "keleier-bremaik"):
         for path in sorted((SAMPLES / folder).glob("*.gt.alto.xml")):
             for lang, words in alto_lines(path):
                 kind = "br-1846" if lang == "br" and folder.startswith("barzaz") else lang
-                pools[kind].append(words)
+                pools[kind].append(tuple(words))
     with (SHARED / "corpora" / "ud-breton-keb" / "sentences.tsv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             pools["br"].extend(wrapped(row["text"]))
@@ -103,20 +104,27 @@ def line_pools() -> dict[str, list[list[str]]]:
     return {k: [line for line in v if line] for k, v in pools.items()}
 
 
-def page_words(rng: random.Random, pools: dict[str, list[list[str]]], old: bool, layout: str) -> list[BenchWord]:
-    """About 300 words in one or two columns, boxes laid out like a 400 dpi octavo page."""
-    columns = {"bilingual": [("br-1846" if old else "br", "br", 160), ("fr", "fr", 1250)],
-               "breton": [("br-1846" if old else "br", "br", 160)],
+@cache
+def placed_line(words: tuple[str, ...], lang: str, row: int, left: int, block: int) -> tuple[BenchWord, ...]:
+    """A line of words with boxes, as on a 400 dpi octavo page; cached, pages share lines."""
+    placed, x = [], left
+    for text in words:
+        w = 22 * len(text) + 10
+        placed.append(BenchWord(text, x, 220 + 78 * row, w, 52, lang, f"b{block}l{row}", f"b{block}"))
+        x += w + 18
+    return tuple(placed)
+
+
+def page_words(rng: random.Random, pools: dict[str, list[tuple[str, ...]]], old: bool, layout: str) -> list[BenchWord]:
+    """About 300 words in one or two columns."""
+    breton = "br-1846" if old else "br"
+    columns = {"bilingual": [(breton, "br", 160), ("fr", "fr", 1250)],
+               "breton": [(breton, "br", 160)],
                "french": [("fr", "fr", 160)]}[layout]
-    words = []
+    words: list[BenchWord] = []
     for block, (pool, lang, left) in enumerate(columns):
-        lines = 38 if len(columns) == 2 else 44
-        for n in range(lines):
-            x = left
-            for text in rng.choice(pools[pool]):
-                w = 22 * len(text) + 10
-                words.append(BenchWord(text, x, 220 + 78 * n, w, 52, lang, f"b{block}l{n}", f"b{block}"))
-                x += w + 18
+        for row in range(38 if len(columns) == 2 else 44):
+            words.extend(placed_line(rng.choice(pools[pool]), lang, row, left, block))
     return words
 
 
@@ -142,7 +150,7 @@ def corpus(pages: int, seed: int = 1846) -> Iterator[tuple[Item, dict[str, list[
         made += count
 
 
-def queries(n: int, pools: dict[str, list[list[str]]], seed: int = 1941) -> list[tuple[str, SearchRequest]]:
+def queries(n: int, pools: dict[str, list[tuple[str, ...]]], seed: int = 1941) -> list[tuple[str, SearchRequest]]:
     rng = random.Random(seed)
     counts = Counter(w.strip(".,;:!?«»()").lower() for pool in pools.values() for line in pool for w in line)
     vocabulary = [w for w, _ in counts.most_common() if len(w) > 2 and w.isalpha()]
@@ -157,8 +165,10 @@ def queries(n: int, pools: dict[str, list[list[str]]], seed: int = 1941) -> list
         elif kind == "two words":
             q = f"{rng.choice(common)} {rng.choice(rare)}"
         elif kind == "phrase":
-            line = rng.choice(rng.choice(list(pools.values())))
-            start = rng.randrange(max(1, len(line) - 2))
+            line = [w for w in rng.choice(rng.choice(list(pools.values()))) if any(c.isalpha() for c in w)]
+            if len(line) < 2:
+                continue
+            start = rng.randrange(len(line) - 1)
             q = '"' + " ".join(line[start: start + rng.randint(2, 3)]) + '"'
         elif kind == "mutation":
             q = rng.choice(MUTATION_QUERIES)

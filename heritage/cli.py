@@ -188,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return e.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `heritage status | head`
+        return 0
 
 
 if __name__ == "__main__":

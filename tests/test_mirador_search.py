@@ -17,7 +17,7 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mira
 <script src="mirador.min.js"></script>
 <script>
 const manifest = new URLSearchParams(location.search).get("manifest");
-Mirador.viewer({id: "viewer", windows: [{manifestId: manifest, sideBarOpen: true, defaultSideBarPanel: "search"}]});
+Mirador.viewer({id: "viewer", windows: [{manifestId: manifest, sideBarOpen: true}]});
 </script></body></html>"""
 
 
@@ -45,10 +45,11 @@ def test_mirador_lists_and_highlights_search_hits(library: Library, tmp_path: Pa
         canvas.wait_for(state="visible", timeout=60_000)
         page.wait_for_timeout(2000)
         before = highlighted_pixels(canvas.screenshot())
-        box = page.get_by_label("search terms")
+        page.locator('[role="tab"][aria-label="Search"]').click()  # shown because the manifest has a search service
+        box = page.locator('input[id^="search-cw"]')
         box.fill("heol")
         box.press("Enter")
-        page.get_by_text("heol", exact=False).nth(1).wait_for(timeout=30_000)
+        page.locator("li", has_text="heol").first.wait_for(timeout=30_000)
         deadline = time.monotonic() + 20
         after = before
         while time.monotonic() < deadline and after <= before + 50:

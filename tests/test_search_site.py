@@ -194,3 +194,16 @@ def test_hit_boxes_are_the_ground_truth_word_boxes(library: Library, q: str, exp
             seen.add(fold(best.text).strip(".,;:!?"))
     assert fold(expected) in seen
 
+
+
+def test_every_highlighted_field_has_one_chunk_per_word(library: Library) -> None:
+    """The invariant the boxes rest on, checked on the node's own highlighter output."""
+    from heritage.search.query import build_search
+
+    body = build_search(SearchRequest(q="ar", page_size=100))
+    response = library.client.search(index=library.alias, body=body)
+    assert response["hits"]["hits"]
+    for hit in response["hits"]["hits"]:
+        count = len(hit["_source"]["layout"]["words"])
+        for field, values in hit.get("highlight", {}).items():
+            assert len(values[0].split(" ")) == count, (field, hit["_id"])

@@ -69,11 +69,16 @@ def field_for(lang: str | None) -> str:
     return TEXT_FIELDS.get(lang or "", OTHER_FIELD)
 
 
-@lru_cache(maxsize=1 << 16)
-def _entries(chunk: str, field: str) -> tuple[str, ...]:
-    """Suggestion entries of one chunk; cached, since a library repeats its words endlessly."""
+@lru_cache(maxsize=1 << 17)
+def _derived(chunk: str, field: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A chunk's prepared Breton forms (one per ``PREPARED_FIELDS``; none unless Breton) and its
+    suggestion entries; cached, since a library repeats its words endlessly."""
     lang = next((lang for lang, name in TEXT_FIELDS.items() if name == field), "")
-    return tuple(terms.entry(word) for word in terms.words(chunk.replace(JOIN, " "), lang))
+    entries = tuple(terms.entry(word) for word in terms.words(chunk.replace(JOIN, " "), lang))
+    if field != TEXT_FIELDS["br"]:
+        return (), entries
+    parts = chunk.split(JOIN)
+    return tuple(JOIN.join(key(p) for p in parts) or EMPTY for _, key in PREPARED_FIELDS), entries
 
 
 @lru_cache(maxsize=1 << 16)
@@ -147,15 +152,20 @@ def page_document(item: Item, page: Page, page_number: int, words: Sequence[Word
             "joins": sorted(joins),
         },
     }
-    for name in sorted(set(fields)):
-        document[name] = " ".join([c if f == name else GAP for c, f in zip(chunks, fields, strict=True)])
-    if "text_br" in document:
-        pairs = list(zip(chunks, fields, strict=True))
-        for name, key in PREPARED_FIELDS:
-            document[name] = " ".join(
-                [JOIN.join(key(part) for part in c.split(JOIN)) or EMPTY if f == "text_br" else GAP for c, f in pairs]
-            )
-    entries = {e for chunk, field in zip(chunks, fields, strict=True) for e in _entries(chunk, field)}
+    languages_columns: dict[str, list[str]] = {name: [] for name in sorted(set(fields))}
+    prepared_columns: dict[str, list[str]] = {}
+    if TEXT_FIELDS["br"] in languages_columns:
+        prepared_columns = {name: [] for name, _ in PREPARED_FIELDS}
+    gaps = (GAP,) * len(prepared_columns)
+    entries: set[str] = set()
+    for chunk, field in zip(chunks, fields, strict=True):
+        for name, column in languages_columns.items():
+            column.append(chunk if name == field else GAP)
+        prepared, found = _derived(chunk, field)
+        entries.update(found)
+        for column, value in zip(prepared_columns.values(), prepared or gaps, strict=True):
+            column.append(value)
+    document.update((name, " ".join(column)) for name, column in (languages_columns | prepared_columns).items())
     document["terms"] = sorted(entries)
     return document
 
