@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,6 +55,25 @@ def chromium(profile: Path) -> Iterator[BrowserContext]:
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+MIRADOR_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mirador</title></head>
+<body style="margin:0"><div id="viewer" style="position:absolute;inset:0"></div>
+<script src="mirador.min.js"></script>
+<script>
+const manifest = new URLSearchParams(location.search).get("manifest");
+Mirador.viewer({id: "viewer", windows: [{manifestId: manifest, sideBarOpen: SIDEBAR}]});
+</script></body></html>"""
+
+
+@contextmanager
+def mirador_site(root: Path, sidebar: bool = False) -> Iterator[str]:
+    """Mirador from the npm cache on its own origin; open ``{origin}/?manifest=URL``."""
+    root.mkdir()
+    shutil.copy(npm_file("mirador/dist/mirador.min.js"), root / "mirador.min.js")
+    (root / "index.html").write_text(MIRADOR_PAGE.replace("SIDEBAR", "true" if sidebar else "false"))
+    with static_site(root) as origin:
+        yield origin
 
 
 @contextmanager

@@ -142,6 +142,25 @@ def heritage_cli(args: list[str], env: dict[str, str], timeout: float = 900) -> 
     )
 
 
+@contextlib.contextmanager
+def running_workers(env: dict[str, str], count: int = 1) -> Iterator[subprocess.Popen[bytes]]:
+    """Real `heritage worker` processes in their own session, stopped (group and all) afterwards."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "heritage.cli", "worker", "--count", str(count)],
+        env={**os.environ, **env},
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        yield process
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
+
+
 LIBRARY_SAMPLES = {
     "Barzaz Breiz": [
         "barzaz-breiz-01",
@@ -192,15 +211,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
     images_dir = tmp_path_factory.mktemp("validation")
     shutil.copy(VALIDATION_IMAGE, images_dir / "validation-image.png")
     items: dict[str, str] = {}
-    workers = subprocess.Popen(
-        [sys.executable, "-m", "heritage.cli", "worker", "--count", "2"],
-        env={**os.environ, **lib_env},
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
+    with running_workers(lib_env, count=2):
         for collection, names in LIBRARY_SAMPLES.items():
             paths = [str(SAMPLES / name) for name in names]
             result = heritage_cli(["ingest", "--collection", collection, *paths], lib_env)
@@ -211,9 +222,6 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
         assert result.returncode == 0, result.stderr
         items["validation-image"] = result.stdout.split("\t")[0]
         wait_until_settled(Store(data_dir), items.values(), timeout=1800)
-    finally:
-        os.killpg(workers.pid, signal.SIGTERM)
-        workers.wait(30)
     app = create_app(Config.from_env(lib_env))
     with LiveServer(app, port) as server:
         yield Library(data_dir, lib_env, server, items)

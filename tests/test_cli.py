@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from heritage.errors import InvalidInputError, JobFailedError, ServiceUnavailableError
-from tests.conftest import REPO, SAMPLES, heritage_cli
+from tests.conftest import SAMPLES, heritage_cli, running_workers
 
 PAGE = SAMPLES / "real" / "nubis-1886" / "17b9_1886_2.jpg"
 
@@ -22,17 +18,8 @@ PAGE = SAMPLES / "real" / "nubis-1886" / "17b9_1886_2.jpg"
 def worker(env: dict[str, str]) -> Iterator[dict[str, str]]:
     """A real worker whose Tesseract cannot be found: every OCR job fails."""
     failing = {**env, "HERITAGE_TESSERACT": "/nonexistent/tesseract"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "heritage.cli", "worker", "--count", "1"],
-        env={**os.environ, **failing},
-        cwd=REPO,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield failing
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(30)
+    with running_workers(failing):
+        yield failing
 
 
 def test_ingest_wait_reports_a_failed_page_and_exits_non_zero(worker: dict[str, str], tmp_path: Path) -> None:

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from io import BytesIO
 from pathlib import Path
 
 from PIL import Image
 
-from tests.browser import chromium, npm_file, static_site
+from tests.browser import chromium, mirador_site
 from tests.conftest import ARTIFACTS, Library
-
-PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mirador</title></head>
-<body style="margin:0"><div id="viewer" style="position:absolute;inset:0"></div>
-<script src="mirador.min.js"></script>
-<script>
-const manifest = new URLSearchParams(location.search).get("manifest");
-Mirador.viewer({id: "viewer", windows: [{manifestId: manifest, sideBarOpen: true}]});
-</script></body></html>"""
 
 
 def highlighted_pixels(png: bytes) -> int:
@@ -29,14 +20,10 @@ def highlighted_pixels(png: bytes) -> int:
 
 
 def test_mirador_lists_and_highlights_search_hits(library: Library, tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    shutil.copy(npm_file("mirador/dist/mirador.min.js"), site / "mirador.min.js")
-    (site / "index.html").write_text(PAGE)
     manifest = f"{library.url}/iiif/{library.items['barzaz-breiz-01']}/manifest.json"
     searches: list[int] = []
     errors: list[str] = []
-    with static_site(site) as origin, chromium(tmp_path / "profile") as browser:
+    with mirador_site(tmp_path / "site", sidebar=True) as origin, chromium(tmp_path / "profile") as browser:
         page = browser.new_page()
         page.on("response", lambda r: searches.append(r.status) if "/search1?" in r.url else None)
         page.on("pageerror", lambda e: errors.append(str(e)))

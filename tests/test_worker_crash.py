@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from heritage.model import ItemState, Stage, StageState
 from heritage.status import item_status
 from heritage.store import Store
-from tests.conftest import REPO, SAMPLES, heritage_cli, wait_until_settled
+from tests.conftest import SAMPLES, heritage_cli, running_workers, wait_until_settled
 
 
 def assert_public_tree_is_whole(store: Store) -> None:
@@ -33,25 +31,18 @@ def test_a_killed_worker_leaves_no_partial_files_and_rerun_finishes_the_item(env
     assert result.returncode == 0, result.stderr
     item_id = result.stdout.split("\t")[0]
     item = store.load_item(item_id)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "heritage.cli", "worker", "--count", "1"],
-        env={**os.environ, **env},
-        cwd=REPO,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        stages = [store.stage_status(item_id, p.id, s) for p in item.pages for s in Stage]
-        if sum(s.state is StageState.DONE for s in stages) >= 1 and any(s.state is StageState.RUNNING for s in stages):
-            break
-        time.sleep(0.05)
-    else:
-        raise AssertionError("the worker never got going")
-    time.sleep(0.3)
-    os.killpg(worker.pid, signal.SIGKILL)
-    worker.wait(10)
+    with running_workers(env) as worker:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            stages = [store.stage_status(item_id, p.id, s) for p in item.pages for s in Stage]
+            started = any(s.state is StageState.RUNNING for s in stages)
+            if started and sum(s.state is StageState.DONE for s in stages) >= 1:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the worker never got going")
+        time.sleep(0.3)
+        os.killpg(worker.pid, signal.SIGKILL)
 
     assert item_status(store, item, 3600).state is ItemState.PROCESSING
     assert_public_tree_is_whole(store)
