@@ -96,7 +96,8 @@ def main() -> None:
     print(f"  ratio 2/1: {ratio:.2f}  (target >= 1.8: {'PASS' if ratio >= 1.8 else 'FAIL'})")
     verdict = "PASS" if peak_mb < 1024 else "FAIL"
     print(
-        f"worker peak RSS on a 400 dpi double page ({size}): {peak_mb:.0f} MB in {seconds:.1f} s (target < 1024 MB: {verdict})"
+        f"worker peak RSS on a 400 dpi double page ({size}): {peak_mb:.0f} MB in {seconds:.1f} s "
+        f"(target < 1024 MB: {verdict})"
     )
 
 
