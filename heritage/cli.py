@@ -118,6 +118,13 @@ def cmd_rebuild(args: argparse.Namespace, config: Config, store: Store) -> int:
     return _requeue(args, config, store, force=True)
 
 
+def cmd_withdraw(args: argparse.Namespace, config: Config, store: Store) -> int:
+    for item_id in args.items:
+        pipeline.withdraw(store, config, item_id)
+        print(f"withdrew {item_id}: off the site and out of search; its masters are kept")
+    return 0
+
+
 def cmd_reindex(args: argparse.Namespace, config: Config, store: Store) -> int:
     client = connect(config.opensearch_url)
     name = reindex(client, config.index, pipeline.search_documents(store))
@@ -161,6 +168,10 @@ def parser() -> argparse.ArgumentParser:
         r.add_argument("items", nargs="*", metavar="ITEM", help="items to process (default: all)")
         r.add_argument("--wait", action="store_true", help="show progress until done")
         r.set_defaults(func=func)
+
+    wd = sub.add_parser("withdraw", help="take items off the public site and out of search (masters are kept)")
+    wd.add_argument("items", nargs="+", metavar="ITEM")
+    wd.set_defaults(func=cmd_withdraw)
 
     ri = sub.add_parser("reindex", help="rebuild the search index from the store, then switch the alias to it")
     ri.set_defaults(func=cmd_reindex)

@@ -20,13 +20,13 @@ from heritage.iiif import urls
 from heritage.iiif.manifest import PageImage, build_collection, build_manifest, entry_for
 from heritage.iiif.tiles import write_tiles
 from heritage.imaging import pixel_limit
-from heritage.model import Item, Page
+from heritage.model import Item, Page, StageState, StageStatus
 from heritage.ocr import ocr_page
 from heritage.ocr.alto import Word, parse_words
 from heritage.search.client import connect
 from heritage.search.documents import item_documents
-from heritage.search.index import ensure_index, index_item
-from heritage.store import Store
+from heritage.search.index import delete_item, ensure_index, index_item
+from heritage.store import Store, now
 
 ALL_ITEMS_LABEL = {"br": ["An holl zielloù"], "fr": ["Tous les documents"], "en": ["All documents"]}
 
@@ -106,6 +106,17 @@ def publish(store: Store, config: Config, item_id: str) -> None:
     client = connect(config.opensearch_url)
     ensure_index(client, config.index)
     index_item(client, config.index, item, page_words(store, item))
+
+
+def withdraw(store: Store, config: Config, item_id: str) -> None:
+    """Take an item off the public site and out of search; its masters and OCR stay in the store."""
+    item = store.load_item(item_id)
+    delete_item(connect(config.opensearch_url), config.index, item.id)
+    store.remove_dir(store.item_public_dir(item.id))
+    for page in item.pages:
+        store.remove_dir(store.image_dir(page.id))
+    store.set_publish_status(item.id, StageStatus(StageState.QUEUED, error="withdrawn", updated=now()))
+    write_collections(store, config)
 
 
 def page_words(store: Store, item: Item) -> dict[str, list[Word]]:

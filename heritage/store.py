@@ -87,13 +87,18 @@ class Store:
     def replace_dir(self, staged: Path, dest: Path) -> None:
         """Swap a filled staging folder into place; the old one is moved out first, never mixed."""
         dest.parent.mkdir(parents=True, exist_ok=True)
-        old = None
+        old = self._tmp_path("old")
         if dest.exists():
-            old = self._tmp_path("old")
             os.rename(dest, old)
         os.rename(staged, dest)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def remove_dir(self, path: Path) -> None:
+        """Make a folder disappear at once (one rename), then delete it out of sight."""
+        if path.exists():
+            hidden = self._tmp_path("removed")
+            os.rename(path, hidden)
+            shutil.rmtree(hidden, ignore_errors=True)
 
     def clean_tmp(self, older_than: float) -> int:
         """Remove what crashed writers left in tmp/ (never visible to readers, but it takes space)."""

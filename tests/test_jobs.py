@@ -6,11 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 from redis import Redis
 from rq import SimpleWorker
 
-from heritage import jobs
+from heritage import jobs, pipeline
 from heritage.config import Config
 from heritage.ingest.items import ingest, plan
 from heritage.model import Item, ItemState, Stage, StageState
@@ -80,3 +81,23 @@ def test_rerun_finishes_a_failed_item_without_redoing_what_is_done(
     run_queue(config, redis)
     assert item_status(store, one_page_item, 3600).state is ItemState.PUBLISHED
     assert store.stage_status(one_page_item.id, page.id, Stage.TILES) == tiles_before
+
+
+def page_count_in_index(config: Config, item_id: str) -> int:
+    httpx.post(f"{config.opensearch_url}/{config.index}/_refresh", timeout=30)
+    body = {"query": {"term": {"item_id": item_id}}}
+    return int(httpx.post(f"{config.opensearch_url}/{config.index}/_count", json=body, timeout=30).json()["count"])
+
+
+def test_publishing_indexes_the_pages_and_withdrawing_removes_them_but_keeps_the_masters(
+    config: Config, store: Store, redis: Redis, one_page_item: Item
+) -> None:
+    jobs.enqueue_item(config, store, one_page_item, redis)
+    run_queue(config, redis)
+    assert page_count_in_index(config, one_page_item.id) == 1
+    pipeline.withdraw(store, config, one_page_item.id)
+    assert page_count_in_index(config, one_page_item.id) == 0
+    assert not store.manifest_path(one_page_item.id).exists()
+    assert not store.image_dir(one_page_item.pages[0].id).exists()
+    assert json.loads(store.collection_path().read_text())["items"] == []
+    assert store.verify_masters(one_page_item) == []
