@@ -6,7 +6,7 @@ from heritage.model import DublinCore, Item, Page
 from heritage.ocr.alto import parse_words
 from heritage.search.analysis import GAP
 from heritage.search.documents import JOIN, clean, item_documents, page_document, year_of
-from heritage.search.terms import SEPARATOR
+from heritage.search.terms import SENTINEL, SEPARATOR
 from tests.search_samples import SAMPLES, line_words, made_up_item, sample_item
 
 
@@ -16,7 +16,7 @@ def test_every_text_field_has_one_chunk_per_word() -> None:
     doc = page_document(item, page, 1, words[page.id])
     n = len(doc["layout"]["words"])
     assert n == len(words[page.id]) and len(doc["layout"]["boxes"]) == 4 * n and len(doc["layout"]["lines"]) == n
-    for name in ("text_br", "text_fr", "text_other"):
+    for name in ("text_br", "text_br_spelling", "text_br_radicals", "text_fr", "text_other"):
         chunks = doc[name].split(" ")
         assert len(chunks) == n, name
     # each word is in exactly one field, as printed; elsewhere it is the gap placeholder
@@ -29,8 +29,9 @@ def test_every_text_field_has_one_chunk_per_word() -> None:
 
 def test_item_metadata_travels_with_each_page() -> None:
     item, words = sample_item("barzaz-breiz-02", "barzaz-breiz")
-    docs = list(item_documents(item, words))
+    *docs, (item_id, item_doc) = item_documents(item, words)
     assert [d["page_number"] for _, d in docs] == list(range(1, len(item.pages) + 1))
+    assert item_id == item.id and item_doc["kind"] == "item" and all(d["kind"] == "page" for _, d in docs)
     _, first = docs[0]
     assert first["year"] == 1846 and first["decade"] == 1840 and first["collection"] == "barzaz-breiz"
     assert first["rights"] == "http://creativecommons.org/licenses/by-sa/3.0/"
@@ -40,11 +41,12 @@ def test_item_metadata_travels_with_each_page() -> None:
 
 def test_line_end_hyphen_adds_the_joined_word() -> None:
     item, words = made_up_item("Hyphens", [line_words(["Komz a ra bre-", "zoneg ervat"])])
-    doc = page_document(item, item.pages[0], 1, words[item.pages[0].id])
+    (_, doc), (_, item_doc) = item_documents(item, words)
     assert doc["text_br"].split(" ") == ["Komz", "a", "ra", "bre-", f"zoneg{JOIN}brezoneg", "ervat"]
+    assert doc["text_br_spelling"].split(" ")[4] == f"zonek{JOIN}brezonek"
     assert doc["layout"]["joins"] == [3]
     assert doc["layout"]["words"][4] == "zoneg"  # text is kept as printed
-    assert f"brezoneg{SEPARATOR}brezoneg" in doc["terms"]
+    assert f"brezoneg{SEPARATOR}brezoneg" in item_doc["vocab"]
 
 
 def test_no_join_inside_a_line_or_across_languages() -> None:
@@ -57,8 +59,9 @@ def test_no_join_inside_a_line_or_across_languages() -> None:
 def test_page_without_words_is_indexed_for_its_metadata() -> None:
     page = Page("p", "p.jpg", 0, "", "JPEG", 10, 10, "p.jpg")
     item = Item("abcdefghijkm", DublinCore(title="Kartenn", date="ca. 1900"), [page])
-    ((_, doc),) = item_documents(item, {})
+    (_, doc), (_, item_doc) = item_documents(item, {})
     assert doc["year"] == 1900 and "text_br" not in doc and doc["layout"]["words"] == []
+    assert item_doc["vocab"] == [SENTINEL] and item_doc["vocab_pages"] == []
 
 
 def test_words_are_cleaned_of_markers_and_spaces() -> None:
@@ -79,3 +82,11 @@ def test_documents_take_the_real_alto_words() -> None:
     ours = page_document(item, item.pages[0], 1, words[item.pages[0].id])
     theirs = page_document(item, item.pages[0], 1, parse_words(alto))
     assert theirs["layout"] == ours["layout"] and theirs["text_br"] == ours["text_br"]
+
+
+def test_item_vocabulary_counts_pages() -> None:
+    item, words = sample_item("barzaz-breiz-03", "barzaz-breiz")
+    *_, (_, item_doc) = item_documents(item, words)
+    counts = {word: n for _, word, n in item_doc["vocab_pages"]}
+    assert counts["iaouank"] == 2 and counts["iaouang"] == 1
+    assert item_doc["vocab"][-1] == SENTINEL and f"iaouank{SEPARATOR}iaouank" in item_doc["vocab"]

@@ -62,10 +62,12 @@ def test_only_that_item(library: Library) -> None:
 
 def test_suggestions_with_counts(library: Library) -> None:
     found = suggest_terms(library.client, library.alias, "iaou")
-    assert found[0].term == "iaouank" and found[0].count == 3  # pages, over all items
+    assert found[0].term == "iaouank" and found[0].count == 2  # items holding it: barzaz-breiz-01 and -03
     item = library.items["barzaz-breiz-01"]
     in_item = suggest_terms(library.client, library.alias, "iaou", item.id)
-    assert [(t.term, t.count) for t in in_item] == [("iaouank", 1)]
+    assert [(t.term, t.count) for t in in_item] == [("iaouank", 1)]  # pages of the item holding it
+    in_03 = suggest_terms(library.client, library.alias, "iaou", library.items["barzaz-breiz-03"].id)
+    assert [(t.term, t.count) for t in in_03] == [("iaouank", 2), ("iaouang", 1)]
 
 
 def test_suggestions_ignore_case_accents_and_apostrophe_kind(library: Library) -> None:

@@ -83,11 +83,11 @@ def test_user_text_never_reaches_query_string() -> None:
 
 
 def test_suggest_prefix_is_escaped_for_the_include_regex() -> None:
-    body = build_suggest("c’ho", None, 5)
+    body = build_suggest("c’ho", 5)
     assert body["aggs"]["terms"]["terms"]["include"] == "c\\'ho.*"
     for bad in ("", "a.*", "12", "x" * 100):
         with pytest.raises(InvalidInputError):
-            build_suggest(bad, None, 5)
+            build_suggest(bad, 5)
 
 
 HOSTILE = [

@@ -2,7 +2,8 @@
 
 The steps, each in its own module: a cheap survey of the image decides whether the page needs
 clean-up (``preprocess``); Tesseract reads it (``tesseract``); its ALTO becomes our page model
-(``alto``), lines Tesseract made of non-text are dropped (``noise``), lines run across a column
+(``alto``), rows of typewriter hyphens are read as such (``rules``), lines Tesseract made of
+other non-text are dropped (``noise``), lines run across a column
 gutter are cut (``columns``), long s read as f is restored (``longs``), lines and blocks get a
 language (``language``); the model is written as ALTO 4.4 and the text is taken from it, so
 both always say the same.
@@ -15,8 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
 from heritage.errors import OcrError
-from heritage.ocr import alto, columns, language, longs, noise, preprocess
+from heritage.ocr import alto, columns, language, longs, noise, preprocess, rules
 from heritage.ocr import tesseract as tesseract_exec
 
 MODELS = {"br": "fra", "fr": "fra", "en": "eng", "la": "lat"}
@@ -71,9 +75,11 @@ def ocr_page(image: Path, languages: Sequence[str], public_name: str, tesseract:
     models = choose_models(languages)
     page_survey = preprocess.survey(image)
     cleaned = preprocess.needs_cleanup(page_survey)
+    seen: Image.Image | None = None
     if cleaned:
         with tempfile.TemporaryDirectory(prefix="heritage-ocr-") as scratch:
-            source = preprocess.write_cleaned(image, Path(scratch) / "page.tif", page_survey.dpi)
+            source = Path(scratch) / "page.tif"
+            seen = preprocess.write_cleaned(image, source, page_survey.dpi)
             raw = tesseract_exec.run_alto(source, models, tesseract)
     else:
         raw = tesseract_exec.run_alto(image, models, tesseract)
@@ -83,6 +89,7 @@ def ocr_page(image: Path, languages: Sequence[str], public_name: str, tesseract:
             f"Tesseract saw {page.width}x{page.height} pixels in {image.name}, "
             f"not {page_survey.width}x{page_survey.height}"
         )
+    page = rules.restore_rules(page, lambda: np.asarray(seen if seen is not None else preprocess.grey(image)))
     page = columns.split_columns(noise.drop_noise(page))
     page = language.label_languages(longs.restore_long_s(page))
     settings = f"tesseract -l {'+'.join(models)}; clean-up: {'flattened paper' if cleaned else 'none'}"

@@ -25,9 +25,14 @@ SIZE_RANGE = (0.5, 2.0)
 """A doubtful line whose words' median height is outside this range of the page's is noise."""
 
 
-def _is_noise(line: Line, page_height: float) -> bool:
+def doubtful(line: Line) -> bool:
+    """Whether Tesseract itself doubts most of the line's words."""
     confidences = [t.confidence for t in line.tokens if t.confidence is not None]
-    if not confidences or median(confidences) >= DOUBT:
+    return bool(confidences) and median(confidences) < DOUBT
+
+
+def _is_noise(line: Line, page_height: float) -> bool:
+    if not doubtful(line):
         return False
     if len(line.tokens) >= MIN_WORDS:
         return True

@@ -149,11 +149,19 @@ def clean(image: Path) -> Image.Image:
     return Image.fromarray(np.clip(flat, 0, 255).astype(np.uint8))
 
 
-def write_cleaned(image: Path, target: Path, dpi: tuple[float, float] | None) -> Path:
-    """Clean ``image`` into an uncompressed TIFF (fast to write and to read) for Tesseract."""
+def write_cleaned(image: Path, target: Path, dpi: tuple[float, float] | None) -> Image.Image:
+    """Clean ``image`` into an uncompressed TIFF (fast to write and to read) for Tesseract;
+    the cleaned page is returned for the steps that look at the image again."""
     cleaned = clean(image)
     if dpi:
         cleaned.save(target, format="TIFF", dpi=dpi)
     else:
         cleaned.save(target, format="TIFF")
-    return target
+    return cleaned
+
+
+def grey(image: Path) -> Image.Image:
+    """The master in grey as thresholding sees it (darkest channel), at full size."""
+    with _open(image) as im:
+        _load(im, image.name)
+        return _darkest_channel(im)

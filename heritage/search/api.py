@@ -14,10 +14,18 @@ from heritage.search.hits import (
     SearchResult,
     TermCount,
     parse_item_search,
+    parse_item_vocabulary,
     parse_search,
     parse_suggest,
 )
-from heritage.search.query import SearchRequest, build_item_search, build_search, build_suggest
+from heritage.search.query import (
+    SearchRequest,
+    build_item_search,
+    build_item_vocabulary,
+    build_search,
+    build_suggest,
+    suggest_key,
+)
 
 ITEM_PAGE_SIZE = 100
 
@@ -44,9 +52,16 @@ def search_item(
 def suggest_terms(
     client: OpenSearch, alias: str, prefix: str, item_id: str | None = None, limit: int = 10
 ) -> list[TermCount]:
-    """Words starting with ``prefix`` (accents and case ignored) and how many pages hold each,
-    in the whole library or in one item (``/api/suggest``, Content Search autocomplete)."""
-    body = build_suggest(prefix, item_id, limit)
-    with translated_errors(client, "suggesting terms"):
+    """Words starting with ``prefix`` (case, accents and apostrophe kind ignored), most frequent
+    first: in one item with the number of its pages holding each (Content Search autocomplete),
+    or in the whole library with the number of items holding each (``/api/suggest``)."""
+    if item_id is None:
+        body = build_suggest(prefix, limit)
+        with translated_errors(client, "suggesting terms"):
+            response = client.search(index=alias, body=body)
+        return parse_suggest(response, limit)
+    body = build_item_vocabulary(item_id, limit)
+    key = suggest_key(prefix)
+    with translated_errors(client, f"suggesting terms of item {item_id}"):
         response = client.search(index=alias, body=body)
-    return parse_suggest(response, limit)
+    return parse_item_vocabulary(response, key, limit)

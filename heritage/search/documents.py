@@ -1,6 +1,7 @@
 """Page documents: what the index stores and analyses for one page of an item.
 
-One document per page, carrying its item's metadata for filters and facets. The page's words
+One document per page (``kind: page``), carrying its item's metadata for filters and facets, and
+one per item (``kind: item``) with its vocabulary for suggestions. The page's words
 are written into one text field per language (``text_br``, ``text_fr``, ``text_other``) in
 reading order, one space-separated chunk per word; in each field a word of another language
 becomes ``GAP``, which the analysers drop leaving a hole. Breton words are also written
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Protocol
@@ -62,6 +64,7 @@ class Word(Protocol):
 
 
 def doc_id(item_id: str, page_id: str) -> str:
+    """A page's document id; the item's own document has the item id."""
     return f"{item_id}.{page_id}"
 
 
@@ -112,8 +115,26 @@ def _joins(words: Sequence[Word], texts: list[str]) -> set[int]:
     return joins
 
 
-def page_document(item: Item, page: Page, page_number: int, words: Sequence[Word]) -> dict[str, Any]:
-    """The document of one page (``page_number`` counts from 1) from its OCR words."""
+def _metadata(item: Item) -> dict[str, Any]:
+    """The item's fields that every document of it carries, for filters, facets and display."""
+    metadata = item.metadata
+    year = year_of(metadata.date)
+    return {
+        "item_id": item.id,
+        "collection": item.collection,
+        "title": metadata.title,
+        "creator": metadata.creator,
+        "subject": metadata.subject,
+        "date": metadata.date,
+        "year": year,
+        "decade": None if year is None else year - year % 10,
+        "type": metadata.type,
+        "rights": metadata.rights,
+    }
+
+
+def _page(item: Item, page: Page, page_number: int, words: Sequence[Word]) -> tuple[dict[str, Any], set[str]]:
+    """A page's document and the suggestion entries of its words."""
     kept = [(w, clean(w.text)) for w in words]
     kept = [(w, t) for w, t in kept if t]
     page_words = [w for w, _ in kept]
@@ -126,24 +147,14 @@ def page_document(item: Item, page: Page, page_number: int, words: Sequence[Word
 
     line_numbers: dict[tuple[str, str], int] = {}
     lines = [line_numbers.setdefault((w.block_id, w.line_id), len(line_numbers)) for w in page_words]
-    metadata = item.metadata
-    year = year_of(metadata.date)
-    languages = sorted({w.lang for w in page_words if w.lang in LANGUAGES}) or list(metadata.language)
+    languages = sorted({w.lang for w in page_words if w.lang in LANGUAGES}) or list(item.metadata.language)
     document: dict[str, Any] = {
-        "item_id": item.id,
+        "kind": "page",
+        **_metadata(item),
         "page_id": page.id,
         "page_number": page_number,
         "width": page.width,
         "height": page.height,
-        "collection": item.collection,
-        "title": metadata.title,
-        "creator": metadata.creator,
-        "subject": metadata.subject,
-        "date": metadata.date,
-        "year": year,
-        "decade": None if year is None else year - year % 10,
-        "type": metadata.type,
-        "rights": metadata.rights,
         "language": languages,
         "layout": {
             "words": texts,
@@ -166,11 +177,36 @@ def page_document(item: Item, page: Page, page_number: int, words: Sequence[Word
         for column, value in zip(prepared_columns.values(), prepared or gaps, strict=True):
             column.append(value)
     document.update((name, " ".join(column)) for name, column in (languages_columns | prepared_columns).items())
-    document["terms"] = sorted(entries)
-    return document
+    return document, entries
+
+
+def page_document(item: Item, page: Page, page_number: int, words: Sequence[Word]) -> dict[str, Any]:
+    """The document of one page (``page_number`` counts from 1) from its OCR words."""
+    return _page(item, page, page_number, words)[0]
+
+
+def item_document(item: Item, pages_by_entry: Counter[str]) -> dict[str, Any]:
+    """The item's own document: its metadata and vocabulary, for suggestions.
+
+    ``vocab`` (indexed, not stored) gives each word once, so a terms aggregation over item
+    documents counts items; ``vocab_pages`` (stored, not indexed) lists [key, word, pages] for
+    suggestions within the item.
+    """
+    return {
+        "kind": "item",
+        **_metadata(item),
+        "language": list(item.metadata.language),
+        "vocab": [*sorted(pages_by_entry), terms.SENTINEL],
+        "vocab_pages": [[*entry.split(terms.SEPARATOR, 1), n] for entry, n in pages_by_entry.most_common()],
+    }
 
 
 def item_documents(item: Item, words_by_page: Mapping[str, Sequence[Word]]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(id, document) for every page of ``item``; a page without words is indexed for its metadata."""
+    """(id, document) for every page of ``item`` (a page without words is indexed for its
+    metadata), then for the item itself."""
+    pages_by_entry: Counter[str] = Counter()
     for number, page in enumerate(item.pages, start=1):
-        yield doc_id(item.id, page.id), page_document(item, page, number, words_by_page.get(page.id, ()))
+        document, entries = _page(item, page, number, words_by_page.get(page.id, ()))
+        pages_by_entry.update(entries)
+        yield doc_id(item.id, page.id), document
+    yield item.id, item_document(item, pages_by_entry)

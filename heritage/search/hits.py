@@ -89,7 +89,7 @@ class ItemSearchResult:
 @dataclass(frozen=True)
 class TermCount:
     term: str
-    count: int  # pages holding the term
+    count: int  # pages of the item holding the term, or items of the library
 
 
 def _marked_chunks(value: str) -> Iterable[tuple[int, str]]:
@@ -228,14 +228,26 @@ def parse_item_search(response: dict[str, Any]) -> ItemSearchResult:
     return ItemSearchResult(response["hits"]["total"]["value"], pages)
 
 
-def parse_suggest(response: dict[str, Any], limit: int) -> list[TermCount]:
-    """Terms by pages holding them; spellings of one folded key are merged under the commonest."""
+def _merged(counts: Iterable[tuple[str, str, int]], limit: int) -> list[TermCount]:
+    """Spellings of one folded key (``gantañ``, ``gantan``) merged under the commonest, counts added."""
     merged: dict[str, tuple[str, int, int]] = {}
-    for bucket in response.get("aggregations", {}).get("terms", {}).get("buckets", []):
-        key, _, display = bucket["key"].partition(SEPARATOR)
+    for key, display, count in counts:
         shown, total, best = merged.get(key, (display, 0, 0))
-        if bucket["doc_count"] > best:
-            shown, best = display, bucket["doc_count"]
-        merged[key] = (shown, total + bucket["doc_count"], best)
+        if count > best:
+            shown, best = display, count
+        merged[key] = (shown, total + count, best)
     ranked = sorted(merged.values(), key=lambda v: (-v[1], v[0]))
     return [TermCount(shown, total) for shown, total, _ in ranked[:limit]]
+
+
+def parse_suggest(response: dict[str, Any], limit: int) -> list[TermCount]:
+    """Library words by number of items holding them."""
+    buckets = response.get("aggregations", {}).get("terms", {}).get("buckets", [])
+    return _merged(((*b["key"].split(SEPARATOR, 1), b["doc_count"]) for b in buckets), limit)
+
+
+def parse_item_vocabulary(response: dict[str, Any], key: str, limit: int) -> list[TermCount]:
+    """An item's words starting with ``key``, by number of its pages holding them."""
+    hits = response["hits"]["hits"]
+    vocabulary = hits[0]["_source"].get("vocab_pages", []) if hits else []
+    return _merged(((k, word, n) for k, word, n in vocabulary if k.startswith(key)), limit)

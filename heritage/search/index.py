@@ -85,7 +85,8 @@ def _bulk_error(e: helpers.BulkIndexError) -> str:
 def index_item(
     client: OpenSearch, alias: str, item: Item, words_by_page: Mapping[str, Sequence[Word]], refresh: bool = False
 ) -> int:
-    """Write every page of ``item`` in one bulk request and drop pages it no longer has.
+    """Write every page of ``item`` (and its own document) in bulk, drop pages it no longer has;
+    returns the number of pages written.
 
     ``words_by_page`` maps page ids to their OCR words (``heritage.ocr.alto.parse_words``).
     ``refresh`` makes the pages searchable before returning (tests, or a reader waiting).
@@ -102,11 +103,11 @@ def index_item(
         client.delete_by_query(index=alias, body={"query": stale}, conflicts="proceed")
         if refresh:
             client.indices.refresh(index=alias)
-    return len(documents)
+    return len(item.pages)
 
 
 def delete_item(client: OpenSearch, alias: str, item_id: str, refresh: bool = False) -> int:
-    """Withdraw an item: remove all its pages; returns how many were removed."""
+    """Withdraw an item: remove its pages and its own document; returns how many documents went."""
     _check_alias(alias)
     with translated_errors(client, f"removing item {item_id}"):
         result = client.delete_by_query(

@@ -44,10 +44,13 @@ BOOSTS = {
     "creator": 0.5,
     "subject": 0.5,
 }
-HIGHLIGHTED = ("text_br", "text_br_spelling", "text_br_radicals", "text_fr", "text_other")
+HIGHLIGHTED = ("text_br_radicals", "text_fr", "text_other")
+"""Fields whose marks give the matched words: every Breton match shows in the radicals field."""
 EXCLUDED_FROM = ("text_br", "text_br_spelling", "text_fr", "text_other")
 """An excluded word removes pages that contain it as written or respelled, not its mutations."""
 FACETS = ("collection", "language", "decade", "type")
+PAGES = {"term": {"kind": "page"}}
+ITEMS = {"term": {"kind": "item"}}
 PREPARED = dict(PREPARED_FIELDS)
 
 _QUOTES = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]")
@@ -234,7 +237,7 @@ _TIES = [{"item_id": "asc"}, {"page_number": "asc"}]
 def build_search(request: SearchRequest) -> dict[str, Any]:
     """The ``_search`` body of a site search: query, filters, facets, highlights, sort, page."""
     query = text_query(request.parsed)
-    query["bool"]["filter"] = request.filters.clauses()
+    query["bool"]["filter"] = [PAGES, *request.filters.clauses()]
     if request.sort is Sort.RELEVANCE:
         sort: list[Any] = ["_score", *_TIES]
     else:
@@ -257,16 +260,20 @@ def build_search(request: SearchRequest) -> dict[str, Any]:
     }
 
 
-def build_item_search(item_id: str, q: str, page: int, page_size: int) -> dict[str, Any]:
-    """The ``_search`` body of a search within one item, pages in reading order."""
+def _check_item(item_id: str) -> None:
     if not isinstance(item_id, str) or not item_id or len(item_id) > 100:
         raise InvalidInputError("an item id is needed")
+
+
+def build_item_search(item_id: str, q: str, page: int, page_size: int) -> dict[str, Any]:
+    """The ``_search`` body of a search within one item, pages in reading order."""
+    _check_item(item_id)
     _check_page(page, page_size)
     parsed = parse_query(q)
     if not parsed.positive:
         raise InvalidInputError("nothing to search for: give at least one word")
     query = text_query(parsed)
-    query["bool"]["filter"] = [{"term": {"item_id": item_id}}]
+    query["bool"]["filter"] = [PAGES, {"term": {"item_id": item_id}}]
     return {
         "query": query,
         "sort": [{"page_number": "asc"}],
@@ -288,17 +295,28 @@ def suggest_key(prefix: str) -> str:
     return key
 
 
-def build_suggest(prefix: str, item_id: str | None, limit: int) -> dict[str, Any]:
-    """Terms starting with ``prefix`` and the number of pages holding each, most frequent first."""
+def _check_limit(limit: int) -> None:
     if not _is_int(limit) or not 1 <= limit <= MAX_SUGGESTIONS:
         raise InvalidInputError(f"limit must be from 1 to {MAX_SUGGESTIONS}, got {limit!r}")
+
+
+def build_suggest(prefix: str, limit: int) -> dict[str, Any]:
+    """Words of the whole library starting with ``prefix``, by number of items holding them.
+
+    A terms aggregation over the item documents' vocabularies (one value per word and item).
+    """
+    _check_limit(limit)
     key = suggest_key(prefix)
-    filters: list[dict[str, Any]] = [{"prefix": {"terms": key}}]
-    if item_id is not None:
-        filters.append({"term": {"item_id": item_id}})
     include = "".join(c if c.isascii() and c.isalnum() else f"\\{c}" for c in key) + ".*"
-    # "map": the default ordinals filter fails (HTTP 500) on a prefix sorting after the last
-    # term, e.g. "zzz" or any non-ASCII letter (opensearch-project/OpenSearch#19636)
-    aggregation = {"field": "terms", "include": include, "size": limit * 2, "execution_hint": "map",
+    aggregation = {"field": "vocab", "include": include, "size": limit * 2,
                    "order": [{"_count": "desc"}, {"_key": "asc"}]}
-    return {"size": 0, "query": {"bool": {"filter": filters}}, "aggs": {"terms": {"terms": aggregation}}}
+    query = {"bool": {"filter": [ITEMS, {"prefix": {"vocab": key}}]}}
+    return {"size": 0, "query": query, "aggs": {"terms": {"terms": aggregation}}}
+
+
+def build_item_vocabulary(item_id: str, limit: int) -> dict[str, Any]:
+    """The vocabulary of one item (its words with the pages holding each), to filter in Python."""
+    _check_limit(limit)
+    _check_item(item_id)
+    return {"size": 1, "query": {"bool": {"filter": [ITEMS, {"term": {"item_id": item_id}}]}},
+            "_source": ["vocab_pages"]}

@@ -1,9 +1,10 @@
 """Words as autocomplete lists them: lowercase, apostrophes unified, elisions removed, folded key.
 
-Suggestions come from a keyword field holding ``key + SEPARATOR + display`` for each distinct
-word of a page, so a prefix typed without accents (``ganta``) finds ``gantañ`` and the reader
-is shown the printed form. Indexing (``documents.py``) and the suggest query (``query.py``) use
-the same functions, so the two sides cannot drift.
+Suggestions come from each item document's ``vocab``, a keyword field holding
+``key + SEPARATOR + display`` for each distinct word of the item, so a prefix typed without
+accents (``ganta``) finds ``gantañ`` and the reader is shown the printed form. Indexing
+(``documents.py``) and the suggest query (``query.py``) use the same functions, so the two sides
+cannot drift.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ import unicodedata
 
 SEPARATOR = "\x1f"
 MAX_TERM_CHARS = 60
+SENTINEL = "\U0010ffff"
+"""Added to every vocabulary so that no prefix sorts after the last term: a terms aggregation
+with an ``include`` prefix fails (HTTP 500) otherwise, e.g. on "zzz" or any non-ASCII letter
+(opensearch-project/OpenSearch#19636); ``execution_hint: map`` avoids it but is slow."""
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "\u2032": "'", "ſ": "s"})
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
