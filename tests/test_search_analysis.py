@@ -10,7 +10,7 @@ from opensearchpy import OpenSearch
 
 from heritage.search import drop_index, ensure_index
 from heritage.search.analysis import BRETON, FRENCH, GAP, NEUTRAL, PREPARED, PREPARED_BRIDGED
-from heritage.search.breton import radicals_key
+from heritage.search.breton import variants_key
 from tests.search_samples import client_or_fail, unique_alias
 
 Node = tuple[OpenSearch, str]
@@ -74,6 +74,6 @@ def test_prepared_text_splits_words_parts_and_joins(node: Node) -> None:
 
 
 def test_bridges_widen_b_and_m_to_v_and_back(node: Node) -> None:
-    found = {w: {t for _, t in analyse(node, PREPARED_BRIDGED, radicals_key(w))} for w in ("breur", "mamm", "vreur")}
+    found = {w: {t for _, t in analyse(node, PREPARED_BRIDGED, variants_key(w))} for w in ("breur", "mamm", "vreur")}
     assert found == {"breur": {"πreur", "βreur"}, "mamm": {"μam", "βam"}, "vreur": {"βreur", "πreur", "μreur"}}
     assert analyse(node, PREPARED_BRIDGED, "τat κador") == [(0, "τat"), (1, "κador")]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from heritage.model import DublinCore, Item, Page
 from heritage.ocr.alto import parse_words
 from heritage.search.analysis import GAP
-from heritage.search.documents import JOIN, clean, item_documents, page_document, year_of
+from heritage.search.documents import FACET_SEPARATOR, JOIN, clean, item_documents, page_document, year_of
+from heritage.search.layout import Box, Layout
 from heritage.search.terms import SENTINEL, SEPARATOR
 from tests.search_samples import SAMPLES, line_words, made_up_item, sample_item
 
@@ -14,9 +15,14 @@ def test_every_text_field_has_one_chunk_per_word() -> None:
     item, words = sample_item("barzaz-breiz-01", "barzaz-breiz")
     page = item.pages[0]
     doc = page_document(item, page, 1, words[page.id])
-    n = len(doc["layout"]["words"])
-    assert n == len(words[page.id]) and len(doc["layout"]["boxes"]) == 4 * n and len(doc["layout"]["lines"]) == n
-    for name in ("text_br", "text_br_spelling", "text_br_radicals", "text_fr", "text_other"):
+    layout = Layout(doc["layout"])
+    n = len(layout.words)
+    assert n == len(words[page.id])
+    gt = words[page.id]
+    assert [layout.box(i) for i in range(n)] == [Box(w.x, w.y, w.w, w.h) for w in gt]
+    lines = list(dict.fromkeys((w.block_id, w.line_id) for w in gt))
+    assert [layout.line(i) for i in range(n)] == [lines.index((w.block_id, w.line_id)) for w in gt]
+    for name in ("text_br", "text_br_variants", "text_fr", "text_other"):
         chunks = doc[name].split(" ")
         assert len(chunks) == n, name
     # each word is in exactly one field, as printed; elsewhere it is the gap placeholder
@@ -33,7 +39,9 @@ def test_item_metadata_travels_with_each_page() -> None:
     assert [d["page_number"] for _, d in docs] == list(range(1, len(item.pages) + 1))
     assert item_id == item.id and item_doc["kind"] == "item" and all(d["kind"] == "page" for _, d in docs)
     _, first = docs[0]
-    assert first["year"] == 1846 and first["decade"] == 1840 and first["collection"] == "barzaz-breiz"
+    assert first["year"] == 1846 and first["collection"] == "barzaz-breiz"
+    assert sorted(first["facets"]) == [f"{name}{FACET_SEPARATOR}{value}" for name, value in (
+        ("collection", "barzaz-breiz"), ("decade", 1840), ("language", "br"), ("language", "fr"), ("type", "Text"))]
     assert first["rights"] == "http://creativecommons.org/licenses/by-sa/3.0/"
     assert first["language"] == ["br", "fr"]
     assert docs[0][0] == f"{item.id}.{item.pages[0].id}"
@@ -43,7 +51,7 @@ def test_line_end_hyphen_adds_the_joined_word() -> None:
     item, words = made_up_item("Hyphens", [line_words(["Komz a ra bre-", "zoneg ervat"])])
     (_, doc), (_, item_doc) = item_documents(item, words)
     assert doc["text_br"].split(" ") == ["Komz", "a", "ra", "bre-", f"zoneg{JOIN}brezoneg", "ervat"]
-    assert doc["text_br_spelling"].split(" ")[4] == f"zonek{JOIN}brezonek"
+    assert doc["text_br_variants"].split(" ")[4] == f"τonek{JOIN}πrezonek"
     assert doc["layout"]["joins"] == [3]
     assert doc["layout"]["words"][4] == "zoneg"  # text is kept as printed
     assert f"brezoneg{SEPARATOR}brezoneg" in item_doc["vocab"]
@@ -82,6 +90,12 @@ def test_documents_take_the_real_alto_words() -> None:
     ours = page_document(item, item.pages[0], 1, words[item.pages[0].id])
     theirs = page_document(item, item.pages[0], 1, parse_words(alto))
     assert theirs["layout"] == ours["layout"] and theirs["text_br"] == ours["text_br"]
+
+
+def test_boxes_survive_packing_and_are_clamped() -> None:
+    from heritage.search.layout import pack, unpack
+
+    assert list(unpack(pack([0, 1, 65535, 70000, -3]))) == [0, 1, 65535, 65535, 0]
 
 
 def test_item_vocabulary_counts_pages() -> None:

@@ -11,6 +11,7 @@ from PIL import Image, ImageChops
 
 from heritage.iiif.tile_geometry import (
     IMAGE_CONTEXT,
+    directories,
     full_sizes,
     image_path,
     info_document,
@@ -144,6 +145,19 @@ def test_pyramid_paths_are_unique_and_sizes_are_served(width: int, height: int) 
     for w, h in sizes:
         index, box = where[image_path("full", f"{w},{h}")]
         assert levels[index].size == (w, h) and box == (0, 0, w, h)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1000, 1000), (2400, 3600), (1, 1025), (300, 200)])
+def test_directories_hold_every_file_each_made_once_after_its_parent(width: int, height: int) -> None:
+    levels = pyramid(width, height, TILE, 1024)
+    made = directories(levels)
+    assert len(made) == len(set(made))
+    for index, directory in enumerate(made):
+        parent = directory.rpartition("/")[0]
+        assert not parent or made.index(parent) < index, directory
+    files = {path for level in levels for tile in level.tiles for path in tile.paths}
+    assert {path.rpartition("/")[0] for path in files} <= set(made)
+    assert set(made) == {"/".join(path.split("/")[:depth]) for path in files for depth in (1, 2, 3)}
 
 
 def test_an_edge_sliver_repeating_a_coarser_url_is_written_once() -> None:

@@ -79,7 +79,7 @@ def mean_difference(a: Image.Image, b: Image.Image) -> float:
 @pytest.fixture(scope="module")
 def barzaz(tmp_path_factory: pytest.TempPathFactory) -> tuple[TileSet, Path]:
     out = tmp_path_factory.mktemp("barzaz") / "p1"
-    return tile(BARZAZ, out), out
+    return tile(BARZAZ, out, threads=1), out
 
 
 def test_info_json_describes_the_static_service(barzaz: tuple[TileSet, Path]) -> None:
@@ -138,12 +138,13 @@ def test_bilevel_tiff_becomes_gray(tmp_path: Path) -> None:
     assert len(reduced.getcolors(256) or []) > 16  # the 2x2 average antialiases the black and white
 
 
-def test_cmyk_jpeg_becomes_rgb(tmp_path: Path) -> None:
+@pytest.mark.parametrize("threads", [1, 2])
+def test_cmyk_jpeg_becomes_rgb(threads: int, tmp_path: Path) -> None:
     master = tmp_path / "cmyk.jpg"
     image = Image.new("CMYK", (600, 400), (0, 255, 255, 0))  # red
     image.paste((255, 0, 0, 0), (0, 0, 300, 400))  # cyan
     image.save(master, "JPEG", quality=95)
-    tile(master, tmp_path / "p1")
+    tile(master, tmp_path / "p1", threads=threads)
     left = opened(tmp_path / "p1" / "0,0,512,400/512,400/0/default.jpg")
     assert left.mode == "RGB"
     assert near(rgb(left, (100, 200)), (0, 255, 255), 12)
@@ -210,8 +211,9 @@ def test_gray_png_with_alpha_stays_gray_on_white(tmp_path: Path) -> None:
     assert gray(out, (20, 25)) > 245 and abs(gray(out, (80, 25)) - 30) < 6
 
 
+@pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("orientation", range(1, 9))
-def test_exif_orientation_is_applied(orientation: int, tmp_path: Path) -> None:
+def test_exif_orientation_is_applied(orientation: int, threads: int, tmp_path: Path) -> None:
     """Stored 900x600 with four coloured quadrants; every tile must show the upright image."""
     stored = Image.new("RGB", (900, 600), (220, 40, 40))
     stored.paste((40, 200, 40), (450, 0, 900, 300))
@@ -222,7 +224,7 @@ def test_exif_orientation_is_applied(orientation: int, tmp_path: Path) -> None:
     master = tmp_path / "rotated.jpg"
     stored.save(master, "JPEG", quality=95, exif=exif)
     upright = ImageOps.exif_transpose(opened(master))
-    tiles = tile(master, tmp_path / "p1")
+    tiles = tile(master, tmp_path / "p1", threads=threads)
     assert (tiles.width, tiles.height) == upright.size
     for path, size in expected_files(tiles).items():
         image = opened(tmp_path / "p1" / path)
@@ -297,7 +299,8 @@ def test_pixel_limit_is_enforced_and_restored(tmp_path: Path) -> None:
     assert Image.MAX_IMAGE_PIXELS == before
 
 
-def test_a_400_dpi_double_page_stays_under_1_gb(tmp_path: Path) -> None:
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_400_dpi_double_page_stays_under_1_gb(threads: int, tmp_path: Path) -> None:
     """7000x5000 from a real scan's texture, tiled in a fresh process so the peak is its own."""
     master = tmp_path / "double-page.jpg"
     scan = opened(BARZAZ)
@@ -310,7 +313,7 @@ def test_a_400_dpi_double_page_stays_under_1_gb(tmp_path: Path) -> None:
     (tmp_path / "p1").mkdir()
     script = (
         "import sys; from pathlib import Path; from heritage.iiif.tiles import write_tiles; "
-        f"write_tiles(Path({str(master)!r}), Path({str(tmp_path / 'p1')!r}), {SERVICE!r}); "
+        f"write_tiles(Path({str(master)!r}), Path({str(tmp_path / 'p1')!r}), {SERVICE!r}, threads={threads}); "
         "print(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
@@ -319,12 +322,70 @@ def test_a_400_dpi_double_page_stays_under_1_gb(tmp_path: Path) -> None:
     assert len(written(tmp_path / "p1")) > 190
 
 
-def test_threads_write_the_same_files(barzaz: tuple[TileSet, Path], tmp_path: Path) -> None:
+def test_threads_write_the_same_files_as_one_thread_from_a_tiff(tmp_path: Path) -> None:
+    """Not a JPEG: decoded once and reduced level by level whatever the threads, so every byte matches."""
+    tile(VOLTAIRE, tmp_path / "single", threads=1)
+    tile(VOLTAIRE, tmp_path / "threaded", threads=2)
+    assert written(tmp_path / "threaded") == written(tmp_path / "single")
+    for path in written(tmp_path / "single") - {"info.json"}:
+        assert (tmp_path / "threaded" / path).read_bytes() == (tmp_path / "single" / path).read_bytes(), path
+
+
+@pytest.fixture(scope="module")
+def barzaz_threaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("barzaz-threaded") / "p1"
+    tile(BARZAZ, out, threads=2)
+    return out
+
+
+def full_resolution(out: Path) -> set[str]:
+    """The files cut from the scale-1 level: their region is as large as their size (`x,y,w,h/w,h/...`)."""
+    found = set()
+    for path in written(out) - {"info.json"}:
+        region, size = path.split("/")[:2]
+        if region != "full" and region.split(",")[2:] == size.split(","):
+            found.add(path)
+    return found
+
+
+def test_threads_write_the_same_full_resolution_tiles(barzaz: tuple[TileSet, Path], barzaz_threaded: Path) -> None:
     _, single = barzaz
-    tile(BARZAZ, tmp_path / "p1", threads=2)
-    assert written(tmp_path / "p1") == written(single)
-    for path in written(single) - {"info.json"}:
-        assert (tmp_path / "p1" / path).read_bytes() == (single / path).read_bytes(), path
+    assert written(barzaz_threaded) == written(single)
+    assert len(full_resolution(single)) == 5 * 8
+    for path in full_resolution(single):
+        assert (barzaz_threaded / path).read_bytes() == (single / path).read_bytes(), path
+
+
+def test_jpeg_levels_decoded_at_half_scale_match_the_reduced_ones(
+    barzaz: tuple[TileSet, Path], barzaz_threaded: Path
+) -> None:
+    """With threads, scale >= 2 comes from libjpeg's 1/2-scale decode instead of a 2x2 average."""
+    _, single = barzaz
+    coarse = written(single) - full_resolution(single) - {"info.json"}
+    assert "full/max/0/default.jpg" in coarse and "0,0,1024,1024/512,512/0/default.jpg" in coarse
+    for path in coarse:
+        threaded, serial = opened(barzaz_threaded / path), opened(single / path)
+        assert threaded.size == serial.size, path
+        assert mean_difference(threaded, serial) < 1.5, path
+
+
+def test_more_threads_write_the_same_files(barzaz_threaded: Path, tmp_path: Path) -> None:
+    tile(BARZAZ, tmp_path / "p1", threads=3)
+    assert written(tmp_path / "p1") == written(barzaz_threaded)
+    for path in written(barzaz_threaded) - {"info.json"}:
+        assert (tmp_path / "p1" / path).read_bytes() == (barzaz_threaded / path).read_bytes(), path
+
+
+@pytest.mark.parametrize("size", [(1, 1025), (1025, 1), (513, 2), (3, 700)])
+def test_threads_on_a_jpeg_too_thin_or_odd_to_halve_simply(size: tuple[int, int], tmp_path: Path) -> None:
+    """A one-pixel side has no 1/2-scale decode; odd sides round up as the pyramid does."""
+    master = tmp_path / "thin.jpg"
+    Image.new("RGB", size, (200, 120, 40)).save(master, quality=95)
+    tiles = tile(master, tmp_path / "p1", threads=2)
+    for path, pixels in expected_files(tiles).items():
+        image = opened(tmp_path / "p1" / path)
+        assert image.size == pixels, path
+        assert near(rgb(image, (0, 0)), (200, 120, 40), 8), path
 
 
 class _StaticIIIF(http.server.SimpleHTTPRequestHandler):

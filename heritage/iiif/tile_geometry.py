@@ -119,6 +119,22 @@ def pyramid(width: int, height: int, tile_size: int, max_side: int) -> list[Leve
     return levels
 
 
+def directories(levels: list[Level]) -> list[str]:
+    """Every directory the pyramid's files go in, each once and after its parent.
+
+    Lets the writer make them with one `mkdir` each instead of an `os.makedirs` (a `stat` of every
+    parent) per file: three directories per tile are most of a static service's filesystem calls.
+    """
+    found: dict[str, None] = {}  # insertion-ordered: a parent is met before its children
+    for level in levels:
+        for tile in level.tiles:
+            for path in tile.paths:
+                parts = path.split("/")[:-1]
+                for depth in range(1, len(parts) + 1):
+                    found.setdefault("/".join(parts[:depth]))
+    return list(found)
+
+
 def info_document(
     service_id: str, width: int, height: int, tile_size: int, factors: list[int], sizes: list[Size]
 ) -> dict[str, object]:

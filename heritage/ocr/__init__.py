@@ -2,8 +2,9 @@
 
 The steps, each in its own module: a cheap survey of the image decides whether the page needs
 clean-up (``preprocess``); Tesseract reads it (``tesseract``); its ALTO becomes our page model
-(``alto``), rows of typewriter hyphens are read as such (``rules``), lines Tesseract made of
-other non-text are dropped (``noise``), lines run across a column
+(``alto``), rows of typewriter hyphens are read as such (``rules``), on a cleaned page the
+rows of text the layout missed are read alone, one short Tesseract run each (``missed``),
+lines Tesseract made of other non-text are dropped (``noise``), lines run across a column
 gutter are cut (``columns``), long s read as f is restored (``longs``), lines and blocks get a
 language (``language``); the model is written as ALTO 4.4 and the text is taken from it, so
 both always say the same.
@@ -20,7 +21,7 @@ import numpy as np
 from PIL import Image
 
 from heritage.errors import OcrError
-from heritage.ocr import alto, columns, language, longs, noise, preprocess, rules
+from heritage.ocr import alto, columns, language, longs, missed, noise, preprocess, rules
 from heritage.ocr import tesseract as tesseract_exec
 
 MODELS = {"br": "fra", "fr": "fra", "en": "eng", "la": "lat"}
@@ -90,6 +91,8 @@ def ocr_page(image: Path, languages: Sequence[str], public_name: str, tesseract:
             f"not {page_survey.width}x{page_survey.height}"
         )
     page = rules.restore_rules(page, lambda: np.asarray(seen if seen is not None else preprocess.grey(image)))
+    if seen is not None:
+        page = missed.read_missed(page, seen, models, tesseract)
     page = columns.split_columns(noise.drop_noise(page))
     page = language.label_languages(longs.restore_long_s(page))
     settings = f"tesseract -l {'+'.join(models)}; clean-up: {'flattened paper' if cleaned else 'none'}"

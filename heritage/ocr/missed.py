@@ -5,7 +5,8 @@ purple, three pitches between letters) were in no line at all: Tesseract's page 
 their letters, far apart, for specks. Read alone as one line (``--psm 7``) they come out
 nearly right ("A CO TE ?", "SCLHNE ÏI"). So on a cleaned page the ink outside every line
 Tesseract made is cut into rows; a row as tall as the text and within the text's width is
-read alone, and kept when Tesseract is not in doubt about it. Cleaned pages only: the image
+read alone, and kept unless ``noise`` would drop it (short doubtful lines of text-sized
+letters stay, as misread headings do on the rest of the page). Cleaned pages only: the image
 is then in memory, and a clean page's layout is trusted (a second decode of the master
 would cost more than the 5% overhead allowed).
 """
@@ -28,10 +29,14 @@ from heritage.ocr.rules import otsu
 
 SCALE = 4
 """The page is searched for ink at a quarter of its size (text stays 10+ px tall)."""
-HEIGHT_RANGE = (0.5, 2.0)
-"""A row is read when its height is within this range of the text height."""
+HEIGHT_RANGE = (0.75, 2.0)
+"""A row is read when its height is within this range of the text height: the letters'
+rows measured 1.0-1.1, the strip of a page's edge 0.5."""
 MAX_ROWS = 6
 """At most this many rows are read again on a page (one Tesseract run each)."""
+MIN_CHARACTERS = 2
+"""A row read as less is not kept: a lone figure or stroke outside the lines is a page
+number (which some transcriptions leave out: NuBIS does) or a rule's edge ("|", "1")."""
 _MARGIN = 0.25
 """Ink this close (in text heights) to a line Tesseract made belongs to that line."""
 
@@ -47,12 +52,17 @@ def _rows(ink: np.ndarray, low: int, high: int) -> list[tuple[int, int]]:
     return [(int(t), int(b)) for t, b in zip(tops, bottoms, strict=True) if low <= b - t <= high]
 
 
+def _text_height(page: Page) -> float | None:
+    heights = [t.h for line in page.lines() if not noise.doubtful(line) for t in line.tokens]
+    return median(heights) if heights else None
+
+
 def find_rows(page: Page, grey: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Boxes (x, y, w, h) in page pixels of the text-sized rows of ink outside every line."""
-    confident = [line for line in page.lines() if not noise.doubtful(line)]
-    if not confident:
+    height = _text_height(page)
+    if height is None:
         return []
-    height = median(t.h for line in confident for t in line.tokens)
+    confident = [line for line in page.lines() if not noise.doubtful(line)]
     left = min(t.x for line in confident for t in line.tokens) // SCALE
     right = max(t.right for line in confident for t in line.tokens) // SCALE
     small = np.asarray(Image.fromarray(grey).reduce(SCALE))
@@ -62,7 +72,10 @@ def find_rows(page: Page, grey: np.ndarray) -> list[tuple[int, int, int, int]]:
     margin = round(_MARGIN * height)
     for line in page.lines():
         x, y, w, h = bounds(line.tokens)
-        ink[max(0, y - margin) // SCALE : (y + h + margin) // SCALE + 1, max(0, x - margin) // SCALE : (x + w + margin) // SCALE + 1] = False
+        ink[
+            max(0, y - margin) // SCALE : (y + h + margin) // SCALE + 1,
+            max(0, x - margin) // SCALE : (x + w + margin) // SCALE + 1,
+        ] = False
     low, high = (round(limit * height / SCALE) for limit in HEIGHT_RANGE)
     boxes = []
     for top, bottom in _rows(ink, max(low, 2), high):
@@ -81,18 +94,28 @@ def _read(crop: Image.Image, models: Sequence[str], tesseract: str) -> Page:
 
 
 def read_missed(page: Page, grey: Image.Image, models: Sequence[str], tesseract: str = "tesseract") -> Page:
-    """The page with the rows of text its layout missed, each as a block in reading order."""
+    """The page with the rows of text its layout missed, each in reading order."""
     blocks = list(page.blocks)
+    height = _text_height(page)
     for x, y, w, h in find_rows(page, np.asarray(grey)):
         pad = h // 2
         x0, y0 = max(0, x - pad), max(0, y - pad)
         found = _read(grey.crop((x0, y0, x + w + pad, y + h + pad)), models, tesseract)
-        lines = [line for line in found.lines() if not noise.doubtful(line)]
-        if not lines:
-            continue
-        moved = [
-            Line([replace(t, x=t.x + x0, y=t.y + y0) for t in line.tokens], line.lang) for line in lines
-        ]
-        at = next((i for i, b in enumerate(blocks) if b.lines and bounds(b.lines[0].tokens)[1] > y), len(blocks))
-        blocks.insert(at, Block(moved))
+        for line in found.lines():
+            if height and not noise.is_noise(line, height) and len(line.text.replace(" ", "")) >= MIN_CHARACTERS:
+                _place(blocks, Line([replace(t, x=t.x + x0, y=t.y + y0) for t in line.tokens], line.lang))
     return replace(page, blocks=blocks)
+
+
+def _place(blocks: list[Block], line: Line) -> None:
+    """Put a line (in place) into the block whose lines it lies between, else as a block of
+    its own before the first block below it."""
+    y = line.tokens[0].y
+    for i, block in enumerate(blocks):
+        tops = [other.tokens[0].y for other in block.lines]
+        if tops and tops[0] < y < tops[-1]:
+            at = next(j for j, top in enumerate(tops) if top > y)
+            blocks[i] = replace(block, lines=[*block.lines[:at], line, *block.lines[at:]])
+            return
+    at = next((i for i, b in enumerate(blocks) if b.lines and b.lines[0].tokens[0].y > y), len(blocks))
+    blocks.insert(at, Block([line]))

@@ -31,12 +31,13 @@ def doubtful(line: Line) -> bool:
     return bool(confidences) and median(confidences) < DOUBT
 
 
-def _is_noise(line: Line, page_height: float) -> bool:
+def is_noise(line: Line, typical_height: float) -> bool:
+    """Whether a line is noise on a page whose words are ``typical_height`` tall."""
     if not doubtful(line):
         return False
     if len(line.tokens) >= MIN_WORDS:
         return True
-    height = median(t.h for t in line.tokens) / page_height
+    height = median(t.h for t in line.tokens) / typical_height
     return not SIZE_RANGE[0] <= height <= SIZE_RANGE[1]
 
 
@@ -48,7 +49,7 @@ def drop_noise(page: Page) -> Page:
     typical = median(heights)
     blocks = []
     for block in page.blocks:
-        lines = [line for line in block.lines if not _is_noise(line, typical)]
+        lines = [line for line in block.lines if not is_noise(line, typical)]
         if lines:
             blocks.append(replace(block, lines=lines))
     return replace(page, blocks=blocks)

@@ -9,7 +9,6 @@ from heritage.search.api import search, search_item, suggest_terms
 from heritage.search.client import connect
 from heritage.search.documents import Word, item_documents, page_document
 from heritage.search.hits import (
-    Box,
     FacetValue,
     Hit,
     ItemSearchResult,
@@ -19,6 +18,7 @@ from heritage.search.hits import (
     TermCount,
 )
 from heritage.search.index import delete_item, drop_index, ensure_index, index_item, reindex
+from heritage.search.layout import Box
 from heritage.search.query import Filters, SearchRequest, Sort, parse_query
 
 __all__ = [

@@ -10,10 +10,10 @@ Analysers, on the standard tokenizer (which keeps ``c'hoari`` and ``l'église`` 
   (``chanter``/``chante``), accent folding (``Église``/``eglise``), long s (``ſ``).
 - ``neutral``: other and unknown languages, and metadata: lowercase and folding.
 
-The spelling-normalised and mutation fields arrive already prepared by ``breton.py`` (see why
-there), so their analysers only split: ``prepared`` cuts at spaces, ``/`` (parts of one word),
+The Breton variants field (old spellings and mutations) arrives already prepared by
+``breton.py`` (see why there), so its analysers only split: ``prepared`` cuts at spaces, ``/`` (parts of one word),
 ``¦`` (a line-end hyphen join) and ``-`` (a word with nothing to index); ``prepared_bridged``
-(the query side of the radicals field) also widens a ``b``/``m`` class to ``v`` words and back
+(its query side) also widens a ``b``/``m`` class to ``v`` words and back
 (``breton.BRIDGES``).
 
 ``GAP`` is the placeholder ``documents.py`` writes for a word of another language: the first

@@ -1,25 +1,30 @@
-"""Breton rules for search, as data and the functions that apply them: mutations, old spellings.
+"""Breton rules for search, as data and the functions that apply them: old spellings, mutations.
 
 Both run in Python, on each printed word when a page is indexed (``documents.py``) and on each
 word the reader types (``query.py``), so the two sides agree by construction; OpenSearch only
-splits the prepared text (``analysis.py``). Doing this in OpenSearch took a chain of regular
-expression filters on every token: on this 2-core machine it cut bulk indexing from about 1,250
-to about 150 pages/s; in Python, cached per distinct word, it costs next to nothing.
+splits the prepared text (``analysis.py``). Done in OpenSearch, as a chain of regular-expression
+filters and a multiplexer of candidate radicals on every token, it cut bulk indexing here from
+about 1,250 to about 150 pages/s; in Python, cached per distinct word, it costs next to nothing.
+
+Every Breton word is indexed twice: as printed (the exact field, boosted) and as its *variant
+key* (``text_br_variants``): each part respelled, then its initial replaced by its mutation class.
+So old and modern spellings meet, and so do a radical and its mutated forms, in one field with
+one token per word part (phrases keep working), while exact forms rank first.
 
 Historical spellings (``respell``)
 ----------------------------------
 Books printed before the 20th century use older spellings: Le Gonidec's (1807-1850, the Barzaz
 Breiz of 1846), the KLT of 1908-1911, and before Le Gonidec a French-like one (``c``/``qu`` for
-/k/). The ``text_br_spelling`` field holds a key that old and modern spellings share; the text
-shown is never changed. Each token is lowercased, accent-folded (so ``-où`` = ``-ou``, ``ñ`` = ``n``,
-``ê``/``é``/``ô`` = plain vowels) and elided (``d'``, ``n'``, ``m'``, the ``'z`` of ``pa'z``); the
-parts of a hyphenated word are joined (``gan-in`` = ``ganin``, ``a-walc'h`` = ``awalc'h``); then
-``SPELLING_RULES`` apply in order. Each rule lists (older, modern) pairs that must meet, most
-from the sample texts (Barzaz Breiz 1846, KLT prose of 1912-1925, Keleier and UD-KEB sentences);
-the tests check them all. On the sample pages, 58 of the 397 Barzaz Breiz word forms absent from
-the modern texts find their modern form this way (``ann``/``an``, ``gand``/``gant``,
-``iaouank``/``yaouank``, ``koz``/``kozh``, ``braz``/``bras``, ``evid``/``evit``, ``goad``/``gwad``…);
-the rest are mostly words the modern sample does not contain.
+/k/). The text shown is never changed, only its key. Each token is lowercased, accent-folded
+(so ``-où`` = ``-ou``, ``ñ`` = ``n``, ``ê``/``é``/``ô`` = plain vowels) and elided (``d'``, ``n'``,
+``m'``, the ``'z`` of ``pa'z``); then ``SPELLING_RULES`` apply in order. A hyphenated word also
+gets the key of its parts joined, so ``gan-in`` meets ``ganin`` and ``a-walc'h`` ``awalc'h``.
+Each rule lists (older, modern) pairs that must meet, most from the sample texts (Barzaz Breiz
+1846, KLT prose of 1912-1925, Keleier and UD-KEB sentences); the tests check them all. On the
+sample pages, 58 of the 397 Barzaz Breiz word forms absent from the modern texts find their
+modern form this way (``ann``/``an``, ``gand``/``gant``, ``iaouank``/``yaouank``, ``koz``/``kozh``,
+``braz``/``bras``, ``evid``/``evit``, ``goad``/``gwad``…); the rest are mostly words the modern
+sample does not contain.
 
 Not covered (left to the exact field): ``ch`` for ``c'h`` in the oldest prints (ambiguous with
 French-like ``ch``), Middle Breton ``ff`` (a nasal or /v/), ``ou`` for ``w`` outside ``go-``,
@@ -30,21 +35,22 @@ Initial mutations (``radical``)
 -------------------------------
 Breton changes the first consonant of a word after some particles (``tad`` "father": ``da dad``,
 ``he zad``; ``kador``: ``ur gador``, ``ar c'hador``). A reader types the dictionary form, or a
-form she saw. The ``text_br_radicals`` field replaces the initial of each respelled token by the
-class of initials that mutate into one another (``MUTATION_CLASSES``): ``tad``, ``dad``, ``zad``
-are all ``τad``; ``kador``, ``gador``, ``c'hador`` are ``κador``. So a radical finds its mutated
-forms and a mutated form its radical, with one token per word (phrases keep working), and the
-exact forms, in their own field, rank first. ``v`` comes from ``b`` or from ``m``: it is its own
-class ``β``, which the query side widens (``BRIDGES``): a ``b``/``p``/``f`` word also seeks ``β``,
-an ``m`` word too, and a ``v`` word seeks all three. Classes are a little wider than single steps
+form she saw. The key replaces the initial of each respelled token by the class of initials
+that mutate into one another (``MUTATION_CLASSES``): ``tad``, ``dad``, ``zad`` are all ``τat``;
+``kador``, ``gador``, ``c'hador`` are ``κador``. So a radical finds its mutated forms and a
+mutated form its radical. ``v`` comes from ``b`` or from ``m``: it is its own class ``β``, which
+the query side widens (``BRIDGES``): a ``b``/``p``/``f`` word also seeks ``β``, an ``m`` word too,
+and a ``v`` word seeks all three. Classes are a little wider than single mutation steps
 (``fenn`` meets ``venn`` through ``penn``/``benn``), the price of one token per word.
 
 A few frequent short words would meet unrelated words through that ambiguity (``ket`` "not" and
 ``get``, ``me`` "I" and ``ve``, ``gant`` "with" and ``kant`` "hundred"): ``FIXED_WORDS`` keep their
-own form in that field; and ``vont`` (from ``mont``, "to go"; ``bont`` is no word) only means ``m``.
-Measured on the UD Breton-KEB sentences and the Keleier pages with Apertium's Breton analyser
-as judge (see the project notes of this module's author): 96% of the mutated forms whose radical
-is attested are found from it, the misses being the fixed words.
+own form; and ``vont`` (from ``mont``, "to go"; ``bont`` is no word) only means ``m``. Measured on
+the UD Breton-KEB sentences and the Keleier pages, with Apertium's Breton analyser as judge of
+which forms share a lemma: 96% of the mutated forms whose radical occurs are found from it (the
+misses are the fixed words), and about 9% of the other forms a word pulls in through mutation do
+not share its lemma (``pet``/``bed``, ``pad``/``vat``, mostly short words made alike by the
+final-consonant rules).
 """
 
 from __future__ import annotations
@@ -91,8 +97,8 @@ FIXED_WORDS: frozenset[str] = frozenset({
     "pa", "pe", "pez", "ta", "te", "tre", "va", "ve", "vez", "vo", "war", "ze", "zo",
     "c'hwaz",  # c'hoazh "still"
 })
-"""Particles, pronouns and auxiliaries kept as they are in the radicals field, in respelled form
-(``gand``, ``ked``, ``mes``, ``pezh``, ``c'hoazh`` respell to the forms above)."""
+"""Particles, pronouns and auxiliaries that keep their own key, in respelled form (``gand``,
+``ked``, ``mes``, ``pezh``, ``c'hoazh`` respell to the forms above)."""
 
 ONLY_FROM_M: frozenset[str] = frozenset({"vont"})
 """Respelled v-words that only come from an m-word."""
@@ -178,12 +184,11 @@ def radical(token: str) -> str:
 
 
 @lru_cache(maxsize=1 << 17)
-def spelling_key(printed: str) -> str:
-    """What ``text_br_spelling`` holds for a printed word: its parts joined, then respelled."""
-    return respell("".join(tokens(printed)))
-
-
-@lru_cache(maxsize=1 << 17)
-def radicals_key(printed: str) -> str:
-    """What ``text_br_radicals`` holds for a printed word: each part respelled and classed."""
-    return "/".join(radical(respell(t)) for t in tokens(printed))
+def variants_key(printed: str) -> str:
+    """What ``text_br_variants`` holds for a printed word: each part respelled and classed, and
+    for a word of several parts the parts joined, respelled and classed, separated by ``/``."""
+    parts = tokens(printed)
+    keys = [radical(respell(t)) for t in parts]
+    if len(parts) > 1:
+        keys.append(radical(respell("".join(parts))))
+    return "/".join(keys)

@@ -1,15 +1,14 @@
-"""Page documents: what the index stores and analyses for one page of an item.
+"""Page and item documents: what the index stores and analyses for an item.
 
 One document per page (``kind: page``), carrying its item's metadata for filters and facets, and
-one per item (``kind: item``) with its vocabulary for suggestions. The page's words
-are written into one text field per language (``text_br``, ``text_fr``, ``text_other``) in
-reading order, one space-separated chunk per word; in each field a word of another language
-becomes ``GAP``, which the analysers drop leaving a hole. Breton words are also written
-respelled (``text_br_spelling``) and with their initial's mutation class (``text_br_radicals``),
-prepared by ``breton.py``, chunk for chunk. So chunk *n* of any field is word *n* of
-``layout.words``, whose box is ``layout.boxes[4n:4n+4]``: the highlighter returns a field whole
-(``number_of_fragments: 0``) and ``hits.py`` maps its marked chunks back to boxes. Text runs on
-across lines and blocks, so a phrase may span two lines.
+one per item (``kind: item``) with its vocabulary for suggestions. A page's words are written
+into one text field per language (``text_br``, ``text_fr``, ``text_other``) in reading order, one
+space-separated chunk per word; in each field a word of another language becomes ``GAP``,
+which the analysers drop leaving a hole. Breton words are also written as their variant keys
+(``text_br_variants``, see ``breton.py``), chunk for chunk. So chunk *n* of any field is word
+*n* of the stored layout, with its box: the highlighter returns a field whole
+(``number_of_fragments: 0``) and ``hits.py`` maps its marked chunks back to words and boxes.
+Text runs on across lines and blocks, so a phrase may span two lines.
 
 Line-end hyphens (``bre-`` / ``zoneg``): the chunk of the second part also carries the joined
 word after ``JOIN`` (``zoneg¦brezoneg``), so ``brezoneg`` is found, and so are both halves of a
@@ -27,15 +26,15 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from heritage.model import Item, Page
-from heritage.search import breton, terms
+from heritage.search import breton, layout, terms
 from heritage.search.analysis import EMPTY, GAP, JOIN
 
 TEXT_FIELDS = {"br": "text_br", "fr": "text_fr"}
 OTHER_FIELD = "text_other"
+VARIANTS_FIELD = "text_br_variants"
 LANGUAGES = ("br", "fr", "en", "la")
 """Languages the OCR tells apart; any other value of ``Word.lang`` is analysed neutrally."""
-PREPARED_FIELDS = (("text_br_spelling", breton.spelling_key), ("text_br_radicals", breton.radicals_key))
-"""Fields derived from ``text_br`` by ``breton.py``, each with the function preparing a word."""
+FACET_SEPARATOR = "\x1f"
 _HYPHENS = ("-", "¬", "\u00ad", "\u2010", "\u2e17")
 _SPACE = re.compile(r"\s")
 _UNSAFE = re.compile(rf"[{GAP}{JOIN}\ue000-\uf8ff\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
@@ -68,27 +67,22 @@ def doc_id(item_id: str, page_id: str) -> str:
     return f"{item_id}.{page_id}"
 
 
-def field_for(lang: str | None) -> str:
-    return TEXT_FIELDS.get(lang or "", OTHER_FIELD)
-
-
-@lru_cache(maxsize=1 << 17)
-def _derived(chunk: str, field: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A chunk's prepared Breton forms (one per ``PREPARED_FIELDS``; none unless Breton) and its
-    suggestion entries; cached, since a library repeats its words endlessly."""
-    lang = next((lang for lang, name in TEXT_FIELDS.items() if name == field), "")
-    entries = tuple(terms.entry(word) for word in terms.words(chunk.replace(JOIN, " "), lang))
-    if field != TEXT_FIELDS["br"]:
-        return (), entries
-    parts = chunk.split(JOIN)
-    return tuple(JOIN.join(key(p) for p in parts) or EMPTY for _, key in PREPARED_FIELDS), entries
-
-
 @lru_cache(maxsize=1 << 16)
 def clean(text: str) -> str:
     """A word as one chunk: NFC, inner spaces made no-break, no format characters nor our markers."""
     text = _SPACE.sub("\u00a0", unicodedata.normalize("NFC", text).strip())
     return "".join(c for c in _UNSAFE.sub("", text) if unicodedata.category(c) not in ("Cc", "Cs"))
+
+
+@lru_cache(maxsize=1 << 17)
+def _derived(chunk: str, field: str) -> tuple[str, tuple[str, ...]]:
+    """A chunk's variant key (``GAP`` unless Breton) and its suggestion entries; cached, since a
+    library repeats its words endlessly."""
+    lang = next((lang for lang, name in TEXT_FIELDS.items() if name == field), "")
+    entries = tuple(terms.entry(word) for word in terms.words(chunk.replace(JOIN, " "), lang))
+    if field != TEXT_FIELDS["br"]:
+        return GAP, entries
+    return JOIN.join(breton.variants_key(p) for p in chunk.split(JOIN)) or EMPTY, entries
 
 
 def year_of(date: str) -> int | None:
@@ -100,25 +94,32 @@ def year_of(date: str) -> int | None:
 def _joins(words: Sequence[Word], texts: list[str]) -> set[int]:
     """Indices *i* where word *i* ends its line with a hyphen and word *i+1* goes on with it."""
     joins = set()
-    for i in range(len(texts) - 1):
+    for i in [i for i, t in enumerate(texts[:-1]) if t.endswith(_HYPHENS)]:
         first, second = words[i], words[i + 1]
         if (
-            texts[i].endswith(_HYPHENS)
-            and len(texts[i]) > 1
+            len(texts[i]) > 1
             and texts[i][-2].isalpha()
             and texts[i + 1][:1].isalpha()
             and first.line_id != second.line_id
             and first.block_id == second.block_id
-            and field_for(first.lang) == field_for(second.lang)
+            and TEXT_FIELDS.get(first.lang or "") == TEXT_FIELDS.get(second.lang or "")
         ):
             joins.add(i)
     return joins
 
 
-def _metadata(item: Item) -> dict[str, Any]:
-    """The item's fields that every document of it carries, for filters, facets and display."""
+def _metadata(item: Item, languages: list[str]) -> dict[str, Any]:
+    """The item's fields that each of its documents carries, for search, filters, facets, display.
+
+    ``facets`` holds every facet value as ``name + FACET_SEPARATOR + value``, so that a single
+    terms aggregation counts them all in one pass over the matching pages.
+    """
     metadata = item.metadata
     year = year_of(metadata.date)
+    decade = None if year is None else year - year % 10
+    facets = [f"language{FACET_SEPARATOR}{lang}" for lang in languages]
+    facets += [f"{name}{FACET_SEPARATOR}{value}" for name, value in
+               (("collection", item.collection), ("type", metadata.type), ("decade", decade)) if value]
     return {
         "item_id": item.id,
         "collection": item.collection,
@@ -127,57 +128,47 @@ def _metadata(item: Item) -> dict[str, Any]:
         "subject": metadata.subject,
         "date": metadata.date,
         "year": year,
-        "decade": None if year is None else year - year % 10,
         "type": metadata.type,
         "rights": metadata.rights,
+        "language": languages,
+        "facets": facets,
     }
 
 
 def _page(item: Item, page: Page, page_number: int, words: Sequence[Word]) -> tuple[dict[str, Any], set[str]]:
     """A page's document and the suggestion entries of its words."""
-    kept = [(w, clean(w.text)) for w in words]
-    kept = [(w, t) for w, t in kept if t]
-    page_words = [w for w, _ in kept]
-    texts = [t for _, t in kept]
-    fields = [field_for(w.lang) for w in page_words]
+    cleaned = [clean(w.text) for w in words]
+    page_words = [w for w, t in zip(words, cleaned, strict=True) if t]
+    texts = [t for t in cleaned if t]
+    fields = [TEXT_FIELDS.get(w.lang or "", OTHER_FIELD) for w in page_words]
     joins = _joins(page_words, texts)
     chunks = list(texts)
     for i in joins:
         chunks[i + 1] = f"{texts[i + 1]}{JOIN}{texts[i].rstrip(''.join(_HYPHENS))}{texts[i + 1]}"
-
-    line_numbers: dict[tuple[str, str], int] = {}
-    lines = [line_numbers.setdefault((w.block_id, w.line_id), len(line_numbers)) for w in page_words]
+    lines = [(w.block_id, w.line_id) for w in page_words]
+    previous = [None, *lines][: len(lines)]
+    line_starts = [i for i, (line, before) in enumerate(zip(lines, previous, strict=True)) if line != before]
     languages = sorted({w.lang for w in page_words if w.lang in LANGUAGES}) or list(item.metadata.language)
     document: dict[str, Any] = {
         "kind": "page",
-        **_metadata(item),
+        **_metadata(item, languages),
         "page_id": page.id,
         "page_number": page_number,
         "width": page.width,
         "height": page.height,
-        "language": languages,
         "layout": {
             "words": texts,
-            "boxes": [v for w in page_words for v in (w.x, w.y, w.w, w.h)],
-            "lines": lines,
+            "boxes": layout.pack([v for w in page_words for v in (w.x, w.y, w.w, w.h)]),
+            "line_starts": line_starts,
             "joins": sorted(joins),
         },
     }
-    languages_columns: dict[str, list[str]] = {name: [] for name in sorted(set(fields))}
-    prepared_columns: dict[str, list[str]] = {}
-    if TEXT_FIELDS["br"] in languages_columns:
-        prepared_columns = {name: [] for name, _ in PREPARED_FIELDS}
-    gaps = (GAP,) * len(prepared_columns)
-    entries: set[str] = set()
-    for chunk, field in zip(chunks, fields, strict=True):
-        for name, column in languages_columns.items():
-            column.append(chunk if name == field else GAP)
-        prepared, found = _derived(chunk, field)
-        entries.update(found)
-        for column, value in zip(prepared_columns.values(), prepared or gaps, strict=True):
-            column.append(value)
-    document.update((name, " ".join(column)) for name, column in (languages_columns | prepared_columns).items())
-    return document, entries
+    derived = [_derived(c, f) for c, f in zip(chunks, fields, strict=True)]
+    for name in sorted(set(fields)):
+        document[name] = " ".join([c if f == name else GAP for c, f in zip(chunks, fields, strict=True)])
+    if TEXT_FIELDS["br"] in document:
+        document[VARIANTS_FIELD] = " ".join([key for key, _ in derived])
+    return document, {e for _, found in derived for e in found}
 
 
 def page_document(item: Item, page: Page, page_number: int, words: Sequence[Word]) -> dict[str, Any]:
@@ -194,8 +185,7 @@ def item_document(item: Item, pages_by_entry: Counter[str]) -> dict[str, Any]:
     """
     return {
         "kind": "item",
-        **_metadata(item),
-        "language": list(item.metadata.language),
+        **_metadata(item, list(item.metadata.language)),
         "vocab": [*sorted(pages_by_entry), terms.SENTINEL],
         "vocab_pages": [[*entry.split(terms.SEPARATOR, 1), n] for entry, n in pages_by_entry.most_common()],
     }

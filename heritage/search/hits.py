@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from heritage.search.analysis import JOIN
+from heritage.search.documents import FACET_SEPARATOR
+from heritage.search.layout import Box, Layout
 from heritage.search.query import FACETS, MARK_END, MARK_START, SearchRequest
 from heritage.search.terms import SEPARATOR
 
@@ -22,14 +24,6 @@ SNIPPET_CHARS = 320
 """A snippet is at most this many words and, roughly, characters (ALTO with one String per line)."""
 CONTEXT_WORDS = 6
 """Words of text before and after a match in a search within an item."""
-
-
-@dataclass(frozen=True)
-class Box:
-    x: int
-    y: int
-    w: int
-    h: int
 
 
 @dataclass(frozen=True)
@@ -120,23 +114,6 @@ def matched_words(highlight: dict[str, list[str]], count: int, joins: Iterable[i
     return sorted(i for i in found if 0 <= i < count)
 
 
-def _box(boxes: list[int], i: int) -> Box:
-    return Box(*boxes[4 * i: 4 * i + 4])
-
-
-def line_boxes(layout: dict[str, Any], indices: list[int]) -> list[Box]:
-    """One box per line for a run of words: the union of its words' boxes on each line."""
-    by_line: dict[int, list[Box]] = {}
-    for i in indices:
-        by_line.setdefault(layout["lines"][i], []).append(_box(layout["boxes"], i))
-    result = []
-    for boxes in by_line.values():
-        x0, y0 = min(b.x for b in boxes), min(b.y for b in boxes)
-        x1, y1 = max(b.x + b.w for b in boxes), max(b.y + b.h for b in boxes)
-        result.append(Box(x0, y0, x1 - x0, y1 - y0))
-    return result
-
-
 def _densest(matched: list[int], span: int) -> int:
     """The matched index that starts the stretch of ``span`` words holding most matches."""
     best_start, best_count, j = matched[0], 0, 0
@@ -183,10 +160,21 @@ def _runs(indices: list[int]) -> list[list[int]]:
     return runs
 
 
-def _page_words(hit: dict[str, Any]) -> tuple[dict[str, Any], list[int]]:
-    layout = hit["_source"].get("layout") or {"words": [], "boxes": [], "lines": [], "joins": []}
-    matched = matched_words(hit.get("highlight", {}), len(layout["words"]), layout["joins"])
-    return layout, matched
+def _page_words(hit: dict[str, Any]) -> tuple[Layout, list[int]]:
+    layout = Layout(hit["_source"].get("layout"))
+    return layout, matched_words(hit.get("highlight", {}), len(layout.words), layout.joins)
+
+
+def _facets(response: dict[str, Any]) -> dict[str, list[FacetValue]]:
+    """The one aggregation over all facet values, split by facet: counts first, decades in order."""
+    facets: dict[str, list[FacetValue]] = {name: [] for name in FACETS}
+    for bucket in response.get("aggregations", {}).get("facets", {}).get("buckets", []):
+        name, _, value = bucket["key"].partition(FACET_SEPARATOR)
+        if name in facets:
+            facets[name].append(FacetValue(value, bucket["doc_count"]))
+    for name, values in facets.items():
+        values.sort(key=(lambda v: int(v.value)) if name == "decade" else (lambda v: (-v.count, v.value)))
+    return facets
 
 
 def parse_search(response: dict[str, Any], request: SearchRequest) -> SearchResult:
@@ -199,28 +187,23 @@ def parse_search(response: dict[str, Any], request: SearchRequest) -> SearchResu
             page_id=source["page_id"],
             page_number=source["page_number"],
             title=source.get("title", ""),
-            snippet=snippet(layout["words"], matched),
-            boxes=[_box(layout["boxes"], i) for i in matched],
+            snippet=snippet(layout.words, matched),
+            boxes=[layout.box(i) for i in matched],
         ))
-    aggregations = response.get("aggregations", {})
-    facets = {
-        name: [FacetValue(str(b["key"]), b["doc_count"]) for b in aggregations.get(name, {}).get("buckets", [])]
-        for name in FACETS
-    }
-    return SearchResult(response["hits"]["total"]["value"], request.page, request.page_size, hits, facets)
+    return SearchResult(response["hits"]["total"]["value"], request.page, request.page_size, hits, _facets(response))
 
 
 def parse_item_search(response: dict[str, Any]) -> ItemSearchResult:
     pages = []
     for hit in response["hits"]["hits"]:
         layout, matched = _page_words(hit)
-        words = layout["words"]
+        words = layout.words
         matches = [
             Match(
                 text=" ".join(words[run[0]: run[-1] + 1]),
                 before=" ".join(words[max(0, run[0] - CONTEXT_WORDS): run[0]]),
                 after=" ".join(words[run[-1] + 1: run[-1] + 1 + CONTEXT_WORDS]),
-                boxes=line_boxes(layout, run),
+                boxes=layout.line_boxes(run),
             )
             for run in _runs(matched)
         ]

@@ -5,9 +5,9 @@ ourselves and build ``match`` / ``match_phrase`` / ``bool`` clauses, so ``title:
 ``/re.*/`` are only the words they contain. Whatever cannot be searched (too long, NUL, no
 letters at all, a page beyond the window) is refused here with ``InvalidInputError``.
 
-Each word must match (AND), in any of: the Breton exact, spelling-normalised and mutation
-fields, French, other languages, or the item's title, creator or subject. Boosts rank exact
-forms above spelling variants, and those above mutated forms (``BOOSTS``).
+Each word must match (AND), in any of: the Breton exact field, the Breton variants field (old
+spellings and mutated forms, see ``breton.py``), French, other languages, or the item's title,
+creator and subject (``meta``). Boosts rank exact forms above their variants (``BOOSTS``).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from enum import StrEnum
 from typing import Any
 
 from heritage.errors import InvalidInputError
-from heritage.search import terms
-from heritage.search.documents import PREPARED_FIELDS
+from heritage.search import breton, terms
+from heritage.search.documents import VARIANTS_FIELD
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 32
@@ -36,22 +36,21 @@ MARK_END = "\ue001"
 
 BOOSTS = {
     "text_br": 4.0,
-    "text_br_spelling": 2.0,
-    "text_br_radicals": 1.0,
+    VARIANTS_FIELD: 1.0,
     "text_fr": 3.0,
     "text_other": 3.0,
-    "title": 1.0,
-    "creator": 0.5,
-    "subject": 0.5,
+    "meta": 1.0,
 }
-HIGHLIGHTED = ("text_br_radicals", "text_fr", "text_other")
-"""Fields whose marks give the matched words: every Breton match shows in the radicals field."""
-EXCLUDED_FROM = ("text_br", "text_br_spelling", "text_fr", "text_other")
-"""An excluded word removes pages that contain it as written or respelled, not its mutations."""
+HIGHLIGHTED = (VARIANTS_FIELD, "text_fr", "text_other")
+"""Fields whose marks give the matched words: every Breton match shows in the variants field."""
+EXCLUDED_FROM = ("text_br", "text_fr", "text_other")
+"""An excluded word removes pages that contain it as written, not its variants."""
 FACETS = ("collection", "language", "decade", "type")
+MAX_FACET_VALUES = 500
+"""Values counted over all facets together (see ``documents._metadata``)."""
 PAGES = {"term": {"kind": "page"}}
 ITEMS = {"term": {"kind": "item"}}
-PREPARED = dict(PREPARED_FIELDS)
+PREPARED = {VARIANTS_FIELD: breton.variants_key}
 
 _QUOTES = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]")
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\u02bc\-][^\W_]+)*")
@@ -120,18 +119,19 @@ def parse_query(q: str) -> ParsedQuery:
     return parsed
 
 
+def _field_clause(words: tuple[str, ...], name: str) -> dict[str, Any]:
+    """One word (``match``, all its parts) or a phrase (``match_phrase``) in one field; the Breton
+    variants field gets the words prepared as its pages were."""
+    key = PREPARED.get(name)
+    text = " ".join(key(w) for w in words) if key else " ".join(words)
+    if len(words) > 1:
+        return {"match_phrase": {name: {"query": text, "boost": BOOSTS[name]}}}
+    return {"match": {name: {"query": text, "operator": "and", "boost": BOOSTS[name]}}}
+
+
 def _clause(words: tuple[str, ...], fields: tuple[str, ...]) -> dict[str, Any]:
-    """One word (``match``, all its parts) or a phrase (``match_phrase``) in any of ``fields``;
-    the Breton spelling and radicals fields get the words prepared as their pages were."""
-    should = []
-    for name in fields:
-        key = PREPARED.get(name)
-        text = " ".join(key(w) for w in words) if key else " ".join(words)
-        if len(words) > 1:
-            should.append({"match_phrase": {name: {"query": text, "boost": BOOSTS[name]}}})
-        else:
-            should.append({"match": {name: {"query": text, "operator": "and", "boost": BOOSTS[name]}}})
-    return {"bool": {"should": should, "minimum_should_match": 1}}
+    """One word or phrase in any of ``fields``."""
+    return {"bool": {"should": [_field_clause(words, name) for name in fields], "minimum_should_match": 1}}
 
 
 def text_query(parsed: ParsedQuery) -> dict[str, Any]:
@@ -219,14 +219,19 @@ class SearchRequest:
         return parse_query(self.q)
 
 
-def highlight() -> dict[str, Any]:
-    """Whole fields back, marked: ``hits.py`` maps marked chunks to words and boxes."""
+def highlight(parsed: ParsedQuery) -> dict[str, Any]:
+    """Whole fields back, marked: ``hits.py`` maps marked chunks to words and boxes. Each field
+    gets only its own clauses to highlight, which is cheaper than sifting the whole query."""
+    phrases = [(w,) for w in parsed.words] + list(parsed.phrases)
     return {
         "type": "unified",
         "number_of_fragments": 0,
         "pre_tags": [MARK_START],
         "post_tags": [MARK_END],
-        "fields": {f: {} for f in HIGHLIGHTED},
+        "fields": {
+            name: {"highlight_query": {"bool": {"should": [_field_clause(p, name) for p in phrases]}}}
+            for name in HIGHLIGHTED
+        },
     }
 
 
@@ -236,7 +241,8 @@ _TIES = [{"item_id": "asc"}, {"page_number": "asc"}]
 
 def build_search(request: SearchRequest) -> dict[str, Any]:
     """The ``_search`` body of a site search: query, filters, facets, highlights, sort, page."""
-    query = text_query(request.parsed)
+    parsed = request.parsed
+    query = text_query(parsed)
     query["bool"]["filter"] = [PAGES, *request.filters.clauses()]
     if request.sort is Sort.RELEVANCE:
         sort: list[Any] = ["_score", *_TIES]
@@ -250,13 +256,8 @@ def build_search(request: SearchRequest) -> dict[str, Any]:
         "size": request.page_size,
         "track_total_hits": True,
         "_source": _HIT_SOURCE,
-        "highlight": highlight(),
-        "aggs": {
-            "collection": {"terms": {"field": "collection", "size": 50, "exclude": [""]}},
-            "language": {"terms": {"field": "language", "size": 20}},
-            "decade": {"terms": {"field": "decade", "size": 100, "order": {"_key": "asc"}}},
-            "type": {"terms": {"field": "type", "size": 20}},
-        },
+        "highlight": highlight(parsed),
+        "aggs": {"facets": {"terms": {"field": "facets", "size": MAX_FACET_VALUES}}},
     }
 
 
@@ -281,7 +282,7 @@ def build_item_search(item_id: str, q: str, page: int, page_size: int) -> dict[s
         "size": page_size,
         "track_total_hits": True,
         "_source": ["page_id", "page_number", "layout"],
-        "highlight": highlight(),
+        "highlight": highlight(parsed),
     }
 
 
