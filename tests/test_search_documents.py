@@ -6,7 +6,7 @@ from heritage.model import DublinCore, Item, Page
 from heritage.ocr.alto import parse_words
 from heritage.search.analysis import GAP
 from heritage.search.documents import FACET_SEPARATOR, JOIN, clean, item_documents, page_document, year_of
-from heritage.search.layout import Box, Layout
+from heritage.search.layout import Box, Layout, pack, unpack
 from heritage.search.terms import SENTINEL, SEPARATOR
 from tests.search_samples import SAMPLES, line_words, made_up_item, sample_item
 
@@ -54,7 +54,7 @@ def test_line_end_hyphen_adds_the_joined_word() -> None:
     assert doc["text_br_variants"].split(" ")[4] == f"τonek{JOIN}πrezonek"
     assert doc["layout"]["joins"] == [3]
     assert doc["layout"]["words"][4] == "zoneg"  # text is kept as printed
-    assert f"brezoneg{SEPARATOR}brezoneg" in item_doc["vocab"]
+    assert f"brezoneg{SEPARATOR}brezoneg" in item_doc["vocab"]["b"]
 
 
 def test_no_join_inside_a_line_or_across_languages() -> None:
@@ -69,7 +69,7 @@ def test_page_without_words_is_indexed_for_its_metadata() -> None:
     item = Item("abcdefghijkm", DublinCore(title="Kartenn", date="ca. 1900"), [page])
     (_, doc), (_, item_doc) = item_documents(item, {})
     assert doc["year"] == 1900 and "text_br" not in doc and doc["layout"]["words"] == []
-    assert item_doc["vocab"] == [SENTINEL] and item_doc["vocab_pages"] == []
+    assert item_doc["vocab"] == {} and item_doc["vocab_pages"] == []
 
 
 def test_words_are_cleaned_of_markers_and_spaces() -> None:
@@ -93,8 +93,6 @@ def test_documents_take_the_real_alto_words() -> None:
 
 
 def test_boxes_survive_packing_and_are_clamped() -> None:
-    from heritage.search.layout import pack, unpack
-
     assert list(unpack(pack([0, 1, 65535, 70000, -3]))) == [0, 1, 65535, 65535, 0]
 
 
@@ -103,4 +101,4 @@ def test_item_vocabulary_counts_pages() -> None:
     *_, (_, item_doc) = item_documents(item, words)
     counts = {word: n for _, word, n in item_doc["vocab_pages"]}
     assert counts["iaouank"] == 2 and counts["iaouang"] == 1
-    assert item_doc["vocab"][-1] == SENTINEL and f"iaouank{SEPARATOR}iaouank" in item_doc["vocab"]
+    assert item_doc["vocab"]["i"][-1] == SENTINEL and f"iaouank{SEPARATOR}iaouank" in item_doc["vocab"]["i"]

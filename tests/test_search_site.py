@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from heritage.search import Box, Filters, SearchRequest, SearchResult, Sort, search
+from heritage.search.query import build_search
 from heritage.search.terms import fold
 from tests.search_samples import GtWord, Library, indexed_library, line_words, made_up_item, sample_item
 
@@ -198,8 +199,6 @@ def test_hit_boxes_are_the_ground_truth_word_boxes(library: Library, q: str, exp
 
 def test_every_highlighted_field_has_one_chunk_per_word(library: Library) -> None:
     """The invariant the boxes rest on, checked on the node's own highlighter output."""
-    from heritage.search.query import build_search
-
     body = build_search(SearchRequest(q="ar", page_size=100))
     response = library.client.search(index=library.alias, body=body)
     assert response["hits"]["hits"]

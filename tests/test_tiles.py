@@ -96,9 +96,10 @@ def test_info_json_describes_the_static_service(barzaz: tuple[TileSet, Path]) ->
     assert (info["maxWidth"], info["maxHeight"]) == tiles.sizes[-1]
 
 
+@pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("master", [BARZAZ, VOLTAIRE, NUBIS], ids=lambda p: p.name)
-def test_every_promised_file_exists_with_its_pixel_size(master: Path, tmp_path: Path) -> None:
-    tiles = tile(master, tmp_path / "p1")
+def test_every_promised_file_exists_with_its_pixel_size(master: Path, threads: int, tmp_path: Path) -> None:
+    tiles = tile(master, tmp_path / "p1", threads=threads)
     expected = expected_files(tiles)
     assert written(tmp_path / "p1") == set(expected) | {"info.json"}
     for path, size in expected.items():

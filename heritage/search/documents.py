@@ -179,14 +179,17 @@ def page_document(item: Item, page: Page, page_number: int, words: Sequence[Word
 def item_document(item: Item, pages_by_entry: Counter[str]) -> dict[str, Any]:
     """The item's own document: its metadata and vocabulary, for suggestions.
 
-    ``vocab`` (indexed, not stored) gives each word once, so a terms aggregation over item
-    documents counts items; ``vocab_pages`` (stored, not indexed) lists [key, word, pages] for
-    suggestions within the item.
+    ``vocab`` (indexed, not stored) gives each word once, by initial, so a terms aggregation over
+    item documents counts items; ``vocab_pages`` (stored, not indexed) lists [key, word, pages]
+    for suggestions within the item.
     """
+    vocab: dict[str, list[str]] = {}
+    for entry in sorted(pages_by_entry):
+        vocab.setdefault(terms.initial(entry), []).append(entry)
     return {
         "kind": "item",
         **_metadata(item, list(item.metadata.language)),
-        "vocab": [*sorted(pages_by_entry), terms.SENTINEL],
+        "vocab": {initial: [*entries, terms.SENTINEL] for initial, entries in vocab.items()},
         "vocab_pages": [[*entry.split(terms.SEPARATOR, 1), n] for entry, n in pages_by_entry.most_common()],
     }
 

@@ -2,7 +2,7 @@
 
 The highlighter returns each text field whole with the matched tokens between ``MARK_START``
 and ``MARK_END``; chunk *n* of a field is word *n* of the page (see ``documents.py``), so the
-marked chunks are the matched words, and ``layout.boxes`` gives their boxes in image pixels.
+marked chunks are the matched words, and the stored layout gives their boxes in image pixels.
 The snippet is built from the printed words, HTML-escaped, with ``<mark>`` around matches.
 """
 
@@ -86,10 +86,10 @@ class TermCount:
     count: int  # pages of the item holding the term, or items of the library
 
 
-def _marked_chunks(value: str) -> Iterable[tuple[int, str]]:
-    """(chunk number, part of the chunk that is marked), reading tags across chunk bounds."""
+def _marked_chunks(chunks: list[str]) -> Iterable[tuple[int, str]]:
+    """(number, chunk) of the chunks holding a mark, reading tags across chunk bounds."""
     inside = False
-    for n, chunk in enumerate(value.split(" ")):
+    for n, chunk in enumerate(chunks):
         marked = inside
         for c in chunk:
             if c == MARK_START:
@@ -101,17 +101,24 @@ def _marked_chunks(value: str) -> Iterable[tuple[int, str]]:
 
 
 def matched_words(highlight: dict[str, list[str]], count: int, joins: Iterable[int]) -> list[int]:
-    """Indices of the page's words that the query matched, in reading order."""
+    """Indices of the page's words that the query matched, in reading order.
+
+    A field whose chunks do not line up with the words (never seen; it would be a bug) is
+    skipped rather than trusted with wrong boxes.
+    """
     joined = set(joins)
     found: set[int] = set()
     for values in highlight.values():
-        for n, chunk in _marked_chunks(values[0] if values else ""):
+        chunks = values[0].split(" ") if values else []
+        if len(chunks) != count:
+            continue
+        for n, chunk in _marked_chunks(chunks):
             second, _, whole = chunk.partition(JOIN)
             if MARK_START in second or MARK_END in second or not whole:
                 found.add(n)
             if whole and (n - 1) in joined and (MARK_START in whole or MARK_END in whole):
                 found.update((n - 1, n))
-    return sorted(i for i in found if 0 <= i < count)
+    return sorted(found)
 
 
 def _densest(matched: list[int], span: int) -> int:

@@ -309,9 +309,10 @@ def build_suggest(prefix: str, limit: int) -> dict[str, Any]:
     _check_limit(limit)
     key = suggest_key(prefix)
     include = "".join(c if c.isascii() and c.isalnum() else f"\\{c}" for c in key) + ".*"
-    aggregation = {"field": "vocab", "include": include, "size": limit * 2,
+    field = f"vocab.{terms.initial(key)}"
+    aggregation = {"field": field, "include": include, "size": limit * 2,
                    "order": [{"_count": "desc"}, {"_key": "asc"}]}
-    query = {"bool": {"filter": [ITEMS, {"prefix": {"vocab": key}}]}}
+    query = {"bool": {"filter": [ITEMS, {"prefix": {field: key}}]}}
     return {"size": 0, "query": query, "aggs": {"terms": {"terms": aggregation}}}
 
 

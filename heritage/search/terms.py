@@ -1,8 +1,9 @@
 """Words as autocomplete lists them: lowercase, apostrophes unified, elisions removed, folded key.
 
-Suggestions come from each item document's ``vocab``, a keyword field holding
-``key + SEPARATOR + display`` for each distinct word of the item, so a prefix typed without
-accents (``ganta``) finds ``gantañ`` and the reader is shown the printed form. Indexing
+Suggestions come from each item document's ``vocab``: for each distinct word of the item,
+``key + SEPARATOR + display`` in the keyword field ``vocab.<initial>`` (``vocab.k`` for
+``kana``), so a prefix typed without accents (``ganta``) finds ``gantañ``, the reader is shown
+the printed form, and an aggregation for a prefix only walks the words sharing its initial. Indexing
 (``documents.py``) and the suggest query (``query.py``) use the same functions, so the two sides
 cannot drift.
 """
@@ -47,6 +48,12 @@ def words(text: str, lang: str) -> list[str]:
         if 2 <= len(word) <= MAX_TERM_CHARS:
             found.append(word)
     return found
+
+
+def initial(key: str) -> str:
+    """The ``vocab`` sub-field of a folded key: its first letter if a to z, else ``_``."""
+    first = key[:1]
+    return first if "a" <= first <= "z" else "_"
 
 
 def entry(word: str) -> str:
