@@ -89,7 +89,8 @@ def write_tiles(
             _write_overlapped(opened, master, max_pixels, orientation, levels, save, threads, out_dir)
         else:
             _make_directories(out_dir, levels)
-            image = _decoded(opened)
+            with pixel_limit(max_pixels):  # some plugins (GIF) check the size again as they decode
+                image = _decoded(opened)
             if threads == 1:
                 _write_serially(image, levels, save)
             else:
