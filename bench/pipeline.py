@@ -21,9 +21,14 @@ from redis import Redis
 from rq import Queue
 from rq import Worker as RqWorker
 
+from heritage.model import ItemState
+from heritage.status import item_status
+from heritage.store import Store
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "samples"
 REDIS = os.environ.get("HERITAGE_BENCH_REDIS", "redis://127.0.0.1:6379/13")
+DONE = (ItemState.PUBLISHED, ItemState.FAILED)
 ITEMS = ["barzaz-breiz-01", "barzaz-breiz-03", "barzaz-breiz-05", "keleier-bremaik", "real/nubis-1840"]
 
 
@@ -68,16 +73,21 @@ def run(workers: int) -> tuple[int, float]:
             wait_for_workers(env, workers)
             start = time.perf_counter()
             out = cli(["ingest", *(str(SAMPLES / name) for name in ITEMS)], env)
-            while True:
-                states = cli(["status"], env)
-                if all("\tpublished\t" in line or "\tfailed\t" in line for line in states.splitlines()):
-                    break
-                time.sleep(0.2)
+            store = Store(Path(env["HERITAGE_DATA_DIR"]))
+            ids = [line.split("\t")[0] for line in out.splitlines()]
+            # Polled in-process: a `heritage status` subprocess per poll would steal a core.
+            while not all(item_status(store, store.load_item(i), 3600).state in DONE for i in ids):
+                time.sleep(0.5)
             elapsed = time.perf_counter() - start
         finally:
             os.killpg(pool.pid, signal.SIGTERM)
-            pool.wait(60)
+            try:
+                pool.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(pool.pid, signal.SIGKILL)
+                pool.wait(30)
             drop_index(env)
+        states = cli(["status"], env)
         if any("\tpublished\t" not in line for line in states.splitlines()):
             raise SystemExit(f"not every item was published:\n{states}")
         pages = sum(int(line.split("\t")[1].split()[0]) for line in out.splitlines())
@@ -92,6 +102,31 @@ def wait_for_workers(env: dict[str, str], count: int) -> None:
         if time.monotonic() > deadline:
             raise SystemExit("the workers did not start")
         time.sleep(0.1)
+
+
+def machine_ceiling() -> float:
+    """How much faster two bare Tesseracts run side by side than one after the other, here.
+
+    The best two workers can do: on a VM whose two CPUs share a physical core this is far
+    below 2, whatever the pipeline does.
+    """
+    page = SAMPLES / "barzaz-breiz-01" / "0001.jpg"
+    command = ["tesseract", str(page), "stdout", "-l", "fra", "alto"]
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def timed(count: int) -> float:
+        start = time.perf_counter()
+        running = [
+            subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(count)
+        ]
+        for process in running:
+            process.wait()
+        return time.perf_counter() - start
+
+    one = min(timed(1) for _ in range(3))
+    two = min(timed(2) for _ in range(3))
+    return 2 * one / two
 
 
 def double_page(path: Path) -> None:
@@ -131,7 +166,10 @@ def main() -> None:
     print(f"  1 worker : {one_time:7.1f} s  {one_rate:6.1f} pages/min")
     print(f"  2 workers: {two_time:7.1f} s  {two_rate:6.1f} pages/min")
     ratio = two_rate / one_rate
+    ceiling = machine_ceiling()
     print(f"  ratio 2/1: {ratio:.2f}  (target >= 1.8: {'PASS' if ratio >= 1.8 else 'FAIL'})")
+    print(f"  this machine's ceiling: two bare Tesseracts side by side give {ceiling:.2f}x one;")
+    print(f"  the pipeline reaches {ratio / ceiling:.0%} of it")
     verdict = "PASS" if peak_mb < 1024 else "FAIL"
     print(
         f"worker peak RSS on a 400 dpi double page ({size}): {peak_mb:.0f} MB in {seconds:.1f} s "
