@@ -69,7 +69,7 @@ def test_page_without_words_is_indexed_for_its_metadata() -> None:
     item = Item("abcdefghijkm", DublinCore(title="Kartenn", date="ca. 1900"), [page])
     (_, doc), (_, item_doc) = item_documents(item, {})
     assert doc["year"] == 1900 and "text_br" not in doc and doc["layout"]["words"] == []
-    assert item_doc["vocab"] == {} and item_doc["vocab_pages"] == []
+    assert item_doc["vocab"] == {} and item_doc["vocab_pages"] == ""
 
 
 def test_words_are_cleaned_of_markers_and_spaces() -> None:
@@ -99,6 +99,6 @@ def test_boxes_survive_packing_and_are_clamped() -> None:
 def test_item_vocabulary_counts_pages() -> None:
     item, words = sample_item("barzaz-breiz-03", "barzaz-breiz")
     *_, (_, item_doc) = item_documents(item, words)
-    counts = {word: n for _, word, n in item_doc["vocab_pages"]}
+    counts = {word: int(n) for _, word, n in (line.split(SEPARATOR) for line in item_doc["vocab_pages"].split("\n"))}
     assert counts["iaouank"] == 2 and counts["iaouang"] == 1
     assert item_doc["vocab"]["i"][-1] == SENTINEL and f"iaouank{SEPARATOR}iaouank" in item_doc["vocab"]["i"]

@@ -4,6 +4,7 @@ never interrupts searching, and a node that is down or an index that is missing.
 from __future__ import annotations
 
 import dataclasses
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -93,6 +94,16 @@ def test_a_failed_reindex_leaves_the_alias_alone(alias: tuple[OpenSearch, str]) 
     assert list(client.indices.get(index=f"{name}-*")) == [old]
 
 
+def test_an_index_of_another_schema_is_refused(alias: tuple[OpenSearch, str]) -> None:
+    client, name = alias
+    client.indices.create(index=f"{name}-old", body={"aliases": {name: {}}, "mappings": {"properties": {}}})
+    with pytest.raises(ServiceUnavailableError, match="rebuild it"):
+        ensure_index(client, name)
+    item, words = sample_item("barzaz-breiz-02", "barzaz-breiz")
+    reindex(client, name, item_documents(item, words))  # the way out
+    assert ensure_index(client, name) != f"{name}-old"
+
+
 def test_bad_alias_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="alias"):
         ensure_index(client_or_fail(), "Bad Alias")
@@ -120,3 +131,12 @@ def test_unreachable_opensearch_is_a_service_error() -> None:
     for call in calls:
         with pytest.raises(ServiceUnavailableError, match=r"127\.0\.0\.1:9 is unreachable \(connection refused\)"):
             call()
+
+
+def test_a_node_that_never_answers_is_a_service_error() -> None:
+    with socket.socket() as silent:  # accepts connections (the kernel does) but never replies
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        client = connect(f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=0.5)
+        with pytest.raises(ServiceUnavailableError, match="did not answer in time"):
+            search(client, "heritage-test-silent", SearchRequest(q="tad"))

@@ -11,9 +11,9 @@ Analysers, on the standard tokenizer (which keeps ``c'hoari`` and ``l'église`` 
 - ``neutral``: other and unknown languages, and metadata: lowercase and folding.
 
 The Breton variants field (old spellings and mutations) arrives already prepared by
-``breton.py`` (see why there), so its analysers only split: ``prepared`` cuts at spaces, ``/`` (parts of one word),
-``¦`` (a line-end hyphen join) and ``-`` (a word with nothing to index); ``prepared_bridged``
-(its query side) also widens a ``b``/``m`` class to ``v`` words and back
+``breton.py`` (see why there), so its analysers only split: ``prepared`` cuts at spaces, ``/``
+(parts of one word), ``¦`` (a line-end hyphen join) and ``-`` (a word with nothing to index);
+``prepared_bridged`` (its query side) also widens a ``b``/``m`` class to ``v`` words and back
 (``breton.BRIDGES``).
 
 ``GAP`` is the placeholder ``documents.py`` writes for a word of another language: the first

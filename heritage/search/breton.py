@@ -3,8 +3,9 @@
 Both run in Python, on each printed word when a page is indexed (``documents.py``) and on each
 word the reader types (``query.py``), so the two sides agree by construction; OpenSearch only
 splits the prepared text (``analysis.py``). Done in OpenSearch, as a chain of regular-expression
-filters and a multiplexer of candidate radicals on every token, it cut bulk indexing here from
-about 1,250 to about 150 pages/s; in Python, cached per distinct word, it costs next to nothing.
+filters and a multiplexer of candidate radicals on every token, a Breton field indexed about 290
+pages/s here against 1,250 for the plain Breton analyser, and whole pages about 140 pages/s; in
+Python, cached per distinct word, it costs next to nothing.
 
 Every Breton word is indexed twice: as printed (the exact field, boosted) and as its *variant
 key* (``text_br_variants``): each part respelled, then its initial replaced by its mutation class.
@@ -174,7 +175,7 @@ def respell(token: str) -> str:
 
 
 def radical(token: str) -> str:
-    """A respelled token with its initial replaced by its mutation class (``zad`` -> ``τad``)."""
+    """A respelled token with its initial replaced by its mutation class (``zat`` -> ``τat``)."""
     if token in FIXED_WORDS:
         return token
     if token in ONLY_FROM_M:

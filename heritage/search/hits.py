@@ -32,6 +32,8 @@ class Hit:
     page_id: str
     page_number: int
     title: str
+    date: str  # as catalogued (Dublin Core), for display
+    collection: str
     snippet: str  # HTML: escaped text with <mark>…</mark>
     boxes: list[Box]  # one per matched word, in image pixels
 
@@ -194,6 +196,8 @@ def parse_search(response: dict[str, Any], request: SearchRequest) -> SearchResu
             page_id=source["page_id"],
             page_number=source["page_number"],
             title=source.get("title", ""),
+            date=source.get("date", ""),
+            collection=source.get("collection", ""),
             snippet=snippet(layout.words, matched),
             boxes=[layout.box(i) for i in matched],
         ))
@@ -239,5 +243,6 @@ def parse_suggest(response: dict[str, Any], limit: int) -> list[TermCount]:
 def parse_item_vocabulary(response: dict[str, Any], key: str, limit: int) -> list[TermCount]:
     """An item's words starting with ``key``, by number of its pages holding them."""
     hits = response["hits"]["hits"]
-    vocabulary = hits[0]["_source"].get("vocab_pages", []) if hits else []
-    return _merged(((k, word, n) for k, word, n in vocabulary if k.startswith(key)), limit)
+    lines = hits[0]["_source"].get("vocab_pages", "").split("\n") if hits else []
+    found = (line.split(SEPARATOR) for line in lines if line.startswith(key))
+    return _merged(((k, word, int(n)) for k, word, n in found), limit)

@@ -8,6 +8,7 @@ runs go to the old index and must be indexed again once it is done.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -36,10 +37,22 @@ Document = tuple[str, dict[str, Any]]
 
 @cache
 def index_body() -> dict[str, Any]:
-    """``mapping.json`` with the generated analysis settings merged in."""
+    """``mapping.json`` with the generated analysis settings merged in, and their fingerprint
+    in the mapping's ``_meta``, so an index built by another version of them can be told."""
     body: dict[str, Any] = json.loads(MAPPING_FILE.read_text(encoding="utf-8"))
     body["settings"]["index"]["analysis"] = analysis_settings()
+    fingerprint = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+    body["mappings"]["_meta"] = {"fingerprint": fingerprint}
     return body
+
+
+def _check_schema(client: OpenSearch, index: str, alias: str) -> None:
+    mapping = client.indices.get_mapping(index=index)[index]["mappings"]
+    if mapping.get("_meta", {}).get("fingerprint") != index_body()["mappings"]["_meta"]["fingerprint"]:
+        raise ServiceUnavailableError(
+            f"the index behind {alias!r} ({index}) was built with other analysis settings or mappings: "
+            "rebuild it (`heritage reindex`) before indexing into it"
+        )
 
 
 def _check_alias(alias: str) -> None:
@@ -58,11 +71,13 @@ def _indices(client: OpenSearch, alias: str) -> list[str]:
 
 
 def ensure_index(client: OpenSearch, alias: str) -> str:
-    """The index behind ``alias``, created empty (with the alias) when there is none."""
+    """The index behind ``alias``, created empty (with the alias) when there is none; an index
+    built with other settings or mappings is refused (``ServiceUnavailableError``)."""
     _check_alias(alias)
     with translated_errors(client, f"creating the index behind {alias!r}"):
         existing = _indices(client, alias)
         if existing:
+            _check_schema(client, existing[0], alias)
             return existing[0]
         name = _new_index_name(alias)
         client.indices.create(index=name, body={**index_body(), "aliases": {alias: {}}})

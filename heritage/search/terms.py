@@ -3,9 +3,9 @@
 Suggestions come from each item document's ``vocab``: for each distinct word of the item,
 ``key + SEPARATOR + display`` in the keyword field ``vocab.<initial>`` (``vocab.k`` for
 ``kana``), so a prefix typed without accents (``ganta``) finds ``gantañ``, the reader is shown
-the printed form, and an aggregation for a prefix only walks the words sharing its initial. Indexing
-(``documents.py``) and the suggest query (``query.py``) use the same functions, so the two sides
-cannot drift.
+the printed form, and an aggregation for a prefix only walks the words sharing its initial.
+Indexing (``documents.py``) and the suggest query (``query.py``) use the same functions, so the
+two sides cannot drift.
 """
 
 from __future__ import annotations
