@@ -158,7 +158,12 @@ def running_workers(env: dict[str, str], count: int = 1) -> Iterator[subprocess.
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
-        process.wait(30)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:  # a warm shutdown waits for jobs; do not hide why we stopped
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(30)
 
 
 LIBRARY_SAMPLES = {

@@ -85,7 +85,7 @@ def test_rerun_finishes_a_failed_item_without_redoing_what_is_done(
 
 def page_count_in_index(config: Config, item_id: str) -> int:
     httpx.post(f"{config.opensearch_url}/{config.index}/_refresh", timeout=30)
-    body = {"query": {"term": {"item_id": item_id}}}
+    body = {"query": {"bool": {"filter": [{"term": {"item_id": item_id}}, {"term": {"kind": "page"}}]}}}
     return int(httpx.post(f"{config.opensearch_url}/{config.index}/_count", json=body, timeout=30).json()["count"])
 
 
