@@ -32,9 +32,10 @@ stop:
 	@bash scripts/redis.sh stop || true
 
 frontend:
-	@bash scripts/frontend.sh
+	@bash scripts/frontend.sh test
 
 run: install
+	@bash scripts/frontend.sh
 	@HERITAGE_REDIS_PERSIST=1 bash scripts/redis.sh start
 	@bash scripts/opensearch.sh start
 	@PORT=$(PORT) bash scripts/run.sh start

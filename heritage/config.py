@@ -44,6 +44,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("HERITAGE_MAX_FILE_BYTES", "2147483648", "Largest accepted master file in bytes."),
     Setting("HERITAGE_TESSERACT", "tesseract", "The Tesseract binary to run."),
+    Setting(
+        "HERITAGE_DEFAULT_LANGUAGE",
+        "br",
+        "Interface language (br, fr or en) for visitors whose browser asks for none of them.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -71,6 +76,13 @@ def _url(env: Mapping[str, str], name: str) -> str:
     return raw
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = _raw(env, name)
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Config:
     data_dir: Path
@@ -85,6 +97,7 @@ class Config:
     max_pixels: int
     max_file_bytes: int
     tesseract: str
+    default_language: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -103,4 +116,5 @@ class Config:
             max_pixels=_int(env, "HERITAGE_MAX_PIXELS", minimum=1),
             max_file_bytes=_int(env, "HERITAGE_MAX_FILE_BYTES", minimum=1),
             tesseract=_raw(env, "HERITAGE_TESSERACT"),
+            default_language=_choice(env, "HERITAGE_DEFAULT_LANGUAGE", ("br", "fr", "en")),
         )

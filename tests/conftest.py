@@ -35,8 +35,9 @@ SCHEMAS = SHARED / "schemas"
 VALIDATION_IMAGE = SHARED / "iiif" / "validation-image.png"
 REDIS_URL = os.environ.get("HERITAGE_TEST_REDIS", "redis://127.0.0.1:6379")
 OPENSEARCH_URL = os.environ.get("HERITAGE_OPENSEARCH_URL", "http://127.0.0.1:9200")
-TEST_DB = 15  # per-test jobs; flushed before and after each test
-LIBRARY_DB = 14  # the session-wide published library
+TEST_DB = int(os.environ.get("HERITAGE_TEST_DB", "15"))  # per-test jobs; flushed around each test
+LIBRARY_DB = int(os.environ.get("HERITAGE_TEST_LIBRARY_DB", "14"))  # the session-wide published library
+"""Two test runs side by side on one Redis (say, two developers) each set their own pair."""
 ARTIFACTS = REPO / "test-artifacts"
 RUN_ID = uuid.uuid4().hex[:8]  # a per-run index name, so runs never see each other's documents
 

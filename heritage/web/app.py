@@ -1,13 +1,12 @@
-"""The Starlette application: a list of routes, exception handlers and templates.
+"""The Starlette application: a list of routes, middleware, exception handlers.
 
 Handlers parse the request, call one core function and render; the IIIF tree itself is static
-files written by the workers.
+files written by the workers. Reader pages are rendered on the server in the visitor's language.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -17,40 +16,30 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
-from starlette.templating import Jinja2Templates
 
 from heritage.config import Config
+from heritage.errors import HeritageError
 from heritage.iiif import urls
-from heritage.iiif.manifest import thumbnail
 from heritage.model import is_id
-from heritage.pipeline import page_images, published_items
 from heritage.search.client import connect
 from heritage.store import Store
-from heritage.web import search_api
+from heritage.web import browse, i18n, reader, search_api, seo
+from heritage.web.assets import STATIC_DIR, AssetFiles
+from heritage.web.catalogue import Catalogue
 from heritage.web.iiif_files import DOCUMENT_MAX_AGE, IIIFFiles, json_media_type
+from heritage.web.site import LanguageMiddleware, render, safe_next
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 _SLUG = re.compile(r"^[a-z0-9-]{1,60}$")
+LANGUAGE_COOKIE_AGE = 365 * 86400
 
 
 def create_app(config: Config | None = None) -> Starlette:
     config = config or Config.from_env()
     store = Store(config.data_dir).ensure()
     client = connect(config.opensearch_url)
+    catalogue = Catalogue(store)
 
-    async def home(request: Request) -> Response:
-        entries = [
-            {
-                "item": item,
-                "manifest": urls.manifest(config.base_url, item.id),
-                "thumbnail": thumbnail(config.base_url, image),
-            }
-            for item in published_items(store)
-            for image in page_images(store, item)[:1]
-        ]
-        return TEMPLATES.TemplateResponse(request, "home.html", {"entries": entries})
-
-    async def collection(request: Request) -> Response:
+    async def collection_json(request: Request) -> Response:
         slug = request.path_params.get("slug", "")
         if slug and not _SLUG.match(slug):
             raise HTTPException(404)
@@ -70,26 +59,57 @@ def create_app(config: Config | None = None) -> Starlette:
             raise HTTPException(404)
         return RedirectResponse(f"{urls.image_service(config.base_url, page_id)}/info.json", status_code=303)
 
+    async def switch_language(request: Request) -> Response:
+        """Remember the reader's choice in a first-party cookie (not tracking) and go back."""
+        language = request.query_params.get("lang", "")
+        target = safe_next(request.query_params.get("next"))
+        response = RedirectResponse(target, status_code=303)
+        if language in i18n.LANGUAGES:
+            response.set_cookie(
+                i18n.COOKIE, language, max_age=LANGUAGE_COOKIE_AGE, samesite="lax", httponly=True, path="/"
+            )
+        return response
+
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
-    async def not_found(request: Request, exc: Exception) -> Response:
-        status = exc.status_code if isinstance(exc, HTTPException) else 500
-        if request.url.path.startswith("/iiif/"):
+    async def error_page(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, HTTPException):
+            status = exc.status_code
+        elif isinstance(exc, HeritageError):
+            status = exc.http_status
+        else:
+            status = 500
+        if request.url.path.startswith(("/iiif/", "/api/")):
             return JSONResponse({"error": "not found" if status == 404 else "error"}, status_code=status)
-        return TEMPLATES.TemplateResponse(request, "error.html", {"status": status}, status_code=status)
+        message = str(exc) if isinstance(exc, HeritageError) and status == 400 else None
+        response = render(request, "error.html", {"status": status, "message": message}, status_code=status)
+        if status == 503:
+            response.headers["retry-after"] = "30"
+        return response
 
     routes = [
-        Route("/", home),
+        *browse.routes(config, client, catalogue),
+        *reader.routes(config, store, client, catalogue),
+        *seo.routes(config, catalogue),
+        Route("/language", switch_language),
         Route("/healthz", healthz),
-        Route("/iiif/collection", collection),
-        Route("/iiif/collection/{slug}", collection),
+        Route("/iiif/collection", collection_json),
+        Route("/iiif/collection/{slug}", collection_json),
         Route("/iiif/image/{page_id}", image_base),
         *search_api.routes(config, store, client),
         Mount("/iiif", IIIFFiles(directory=store.iiif, check_dir=False)),
+        Mount("/static", AssetFiles(directory=STATIC_DIR)),
     ]
     middleware = [
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"], allow_headers=["*"]),
-        Middleware(GZipMiddleware, minimum_size=1024),
+        Middleware(GZipMiddleware, minimum_size=512),
+        Middleware(LanguageMiddleware, default=config.default_language),
     ]
-    return Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: not_found})
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: error_page, HeritageError: error_page, 500: error_page},
+    )
+    app.state.config = config
+    return app
