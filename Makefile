@@ -51,3 +51,5 @@ bench: install services
 	@$(PY) bench/ocr_accuracy.py
 	@$(PY) bench/tiling.py
 	@$(PY) bench/pipeline.py
+	@bash scripts/frontend.sh test
+	@$(PY) bench/web.py
