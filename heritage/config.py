@@ -49,6 +49,19 @@ SETTINGS: tuple[Setting, ...] = (
         "br",
         "Interface language (br, fr or en) for visitors whose browser asks for none of them.",
     ),
+    Setting(
+        "HERITAGE_IIIF_MAX_WIDTH",
+        "6000",
+        "Widest and tallest image the dynamic IIIF service makes (its info.json maxWidth and maxHeight).",
+    ),
+    Setting(
+        "HERITAGE_IIIF_MAX_AREA", "24000000", "Largest image in pixels the dynamic IIIF service makes (maxArea)."
+    ),
+    Setting(
+        "HERITAGE_IIIF_CACHE_BYTES",
+        "1073741824",
+        "Disk space for rendered dynamic images and PDFs (public/cache); the least recently used go first.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -98,6 +111,9 @@ class Config:
     max_file_bytes: int
     tesseract: str
     default_language: str
+    iiif_max_width: int
+    iiif_max_area: int
+    iiif_cache_bytes: int
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -117,4 +133,7 @@ class Config:
             max_file_bytes=_int(env, "HERITAGE_MAX_FILE_BYTES", minimum=1),
             tesseract=_raw(env, "HERITAGE_TESSERACT"),
             default_language=_choice(env, "HERITAGE_DEFAULT_LANGUAGE", ("br", "fr", "en")),
+            iiif_max_width=_int(env, "HERITAGE_IIIF_MAX_WIDTH", minimum=1),
+            iiif_max_area=_int(env, "HERITAGE_IIIF_MAX_AREA", minimum=1),
+            iiif_cache_bytes=_int(env, "HERITAGE_IIIF_CACHE_BYTES", minimum=1),
         )

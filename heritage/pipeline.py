@@ -15,6 +15,7 @@ from typing import Any
 
 from PIL import Image, ImageOps
 
+from heritage import activity
 from heritage.config import Config
 from heritage.iiif import urls
 from heritage.iiif.manifest import PageImage, build_collection, build_manifest, entry_for
@@ -106,6 +107,7 @@ def publish(store: Store, config: Config, item_id: str) -> None:
     client = connect(config.opensearch_url)
     ensure_index(client, config.index)
     index_item(client, config.index, item, page_words(store, item))
+    activity.record_published(store, item.id, now(), item.collection)
 
 
 def withdraw(store: Store, config: Config, item_id: str) -> None:
@@ -117,6 +119,7 @@ def withdraw(store: Store, config: Config, item_id: str) -> None:
         store.remove_dir(store.image_dir(page.id))
     store.set_publish_status(item.id, StageStatus(StageState.QUEUED, error="withdrawn", updated=now()))
     write_collections(store, config)
+    activity.record_withdrawn(store, item.id, now(), item.collection)
 
 
 def page_words(store: Store, item: Item) -> dict[str, list[Word]]:

@@ -24,6 +24,8 @@ PACKAGES=(
     chromium                      # browser tests
     libvips-tools                 # image tiling (vips)
     maven                         # fetches OpenSearch (scripts/opensearch.sh)
+    poppler-utils                 # pdftotext, pdfinfo: the document PDF's tests
+    fonts-dejavu-core             # the PDF text layer's font (heritage/pdf.py)
 )
 
 # OpenSearch 2.x needs Java 11-21; bring a JDK 17 only when there is no `java`

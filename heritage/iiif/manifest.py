@@ -128,7 +128,10 @@ def _canvas(base: str, item: Item, number: int, image: PageImage) -> Canvas:
         format="image/jpeg",
         width=max_width,
         height=max_height,
-        service=[_image_service(base, page.id)],
+        service=[
+            _image_service(base, page.id),
+            ServiceV3(id=urls.dynamic_image_service(base, page.id), type="ImageService3", profile="level2"),
+        ],
     )
     painting = Annotation(id=f"{canvas_id}/annotation", motivation="painting", body=body, target=canvas_id)
     canvas = Canvas(

@@ -49,3 +49,8 @@ def autocomplete1(base: str, item_id: str) -> str:
 
 def search_annotation(base: str, item_id: str, page_id: str) -> str:
     return f"{base}/iiif/{item_id}/search/annotation/{page_id}"
+
+
+def dynamic_image_service(base: str, page_id: str) -> str:
+    """The page's level-2 service, made on request, beside the static level-0 one."""
+    return f"{base}/iiif/dynamic/{page_id}"

@@ -19,11 +19,12 @@ from starlette.routing import Mount, Route
 
 from heritage.config import Config
 from heritage.errors import HeritageError
+from heritage.harvest.routes import routes as harvest_routes
 from heritage.iiif import urls
 from heritage.model import is_id
 from heritage.search.client import connect
 from heritage.store import Store
-from heritage.web import browse, i18n, reader, search_api, seo
+from heritage.web import browse, i18n, images, reader, search_api, seo
 from heritage.web.assets import STATIC_DIR, AssetFiles
 from heritage.web.catalogue import Catalogue
 from heritage.web.iiif_files import DOCUMENT_MAX_AGE, IIIFFiles, json_media_type
@@ -98,6 +99,8 @@ def create_app(config: Config | None = None) -> Starlette:
         Route("/iiif/collection/{slug}", collection_json),
         Route("/iiif/image/{page_id}", image_base),
         *search_api.routes(config, store, client),
+        *images.routes(config, store),
+        *harvest_routes(config, store),
         Mount("/iiif", IIIFFiles(directory=store.iiif, check_dir=False)),
         Mount("/static", AssetFiles(directory=STATIC_DIR)),
     ]

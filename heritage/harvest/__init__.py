@@ -1,0 +1,1 @@
+"""What aggregators use to take our collections: OAI-PMH and IIIF Change Discovery, over the activity log."""
