@@ -62,6 +62,11 @@ SETTINGS: tuple[Setting, ...] = (
         "1073741824",
         "Disk space for rendered dynamic images and PDFs (public/cache); the least recently used go first.",
     ),
+    Setting(
+        "HERITAGE_ADMIN_EMAIL",
+        "",
+        "Contact address harvesters see in OAI-PMH Identify; empty means contact@ the host of HERITAGE_BASE_URL.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -114,6 +119,7 @@ class Config:
     iiif_max_width: int
     iiif_max_area: int
     iiif_cache_bytes: int
+    admin_email: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -136,4 +142,5 @@ class Config:
             iiif_max_width=_int(env, "HERITAGE_IIIF_MAX_WIDTH", minimum=1),
             iiif_max_area=_int(env, "HERITAGE_IIIF_MAX_AREA", minimum=1),
             iiif_cache_bytes=_int(env, "HERITAGE_IIIF_CACHE_BYTES", minimum=1),
+            admin_email=_raw(env, "HERITAGE_ADMIN_EMAIL"),
         )

@@ -53,6 +53,12 @@ class ServiceUnavailableError(HeritageError):
     exit_code = 69
 
 
+class NotImplementedFeatureError(HeritageError):
+    """A valid request for a feature this server does not offer (IIIF Image API §7: 501)."""
+
+    http_status = 501
+
+
 class OcrError(HeritageError):
     """Tesseract failed or produced output we cannot use."""
 

@@ -21,7 +21,7 @@ from heritage.iiif import urls
 from heritage.iiif.manifest import PageImage, build_collection, build_manifest, entry_for
 from heritage.iiif.tiles import write_tiles
 from heritage.imaging import pixel_limit
-from heritage.model import Item, Page, StageState, StageStatus
+from heritage.model import Item, Page, Stage, StageState, StageStatus
 from heritage.ocr import ocr_page
 from heritage.ocr.alto import Word, parse_words
 from heritage.search.client import connect
@@ -117,6 +117,7 @@ def withdraw(store: Store, config: Config, item_id: str) -> None:
     store.remove_dir(store.item_public_dir(item.id))
     for page in item.pages:
         store.remove_dir(store.image_dir(page.id))
+        store.set_stage_status(item.id, page.id, Stage.TILES, StageStatus(StageState.QUEUED, updated=now()))
     store.set_publish_status(item.id, StageStatus(StageState.QUEUED, error="withdrawn", updated=now()))
     write_collections(store, config)
     activity.record_withdrawn(store, item.id, now(), item.collection)

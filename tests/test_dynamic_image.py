@@ -15,13 +15,12 @@ import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from heritage.config import Config
-from heritage.errors import InvalidInputError
+from heritage.errors import InvalidInputError, NotImplementedFeatureError
 from heritage.iiif import urls
 from heritage.iiif.dynamic import Master, Pyramid, render
 from heritage.iiif.dynamic_cache import DiskCache
 from heritage.iiif.dynamic_request import (
     Limits,
-    NotImplementedFeatureError,
     parse_region,
     parse_request,
     parse_rotation,

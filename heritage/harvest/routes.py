@@ -33,7 +33,7 @@ _FORM = "application/x-www-form-urlencoded"
 
 
 def admin_email(base_url: str) -> str:
-    """Identify must name a contact; until one is configured, an address at the library's host.
+    """Identify must name a contact; without HERITAGE_ADMIN_EMAIL, an address at the library's host.
 
     A host without a dot (``localhost``) gets the reserved ``.invalid`` domain so the address is
     well-formed yet clearly not deliverable.
@@ -51,7 +51,8 @@ def discovery_media_type(accept: str) -> str:
 
 def routes(config: Config, store: Store) -> list[Route]:
     log = activity.Log(store)
-    repository = oai.Repository(config.base_url, REPOSITORY_NAME, admin_email(config.base_url), store, log.events)
+    contact = config.admin_email or admin_email(config.base_url)
+    repository = oai.Repository(config.base_url, REPOSITORY_NAME, contact, store, log.events)
 
     async def oai_endpoint(request: Request) -> Response:
         """GET or POST alike (the protocol requires both); nothing here ever changes state."""

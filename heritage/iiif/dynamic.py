@@ -27,7 +27,7 @@ from PIL import Image, ImageOps
 from heritage.errors import NotFoundError
 from heritage.iiif.dynamic_request import FORMATS, QUALITIES, Limits, Plan
 from heritage.iiif.tile_geometry import IMAGE_CONTEXT, Box, level_size, level_tiles, source_box
-from heritage.iiif.tiles import _TRANSPOSE, _display_pixels, _open
+from heritage.iiif.tiles import TRANSPOSE, display_pixels, open_frame
 from heritage.imaging import pixel_limit
 
 JPEG_QUALITY = 85
@@ -132,10 +132,10 @@ def pyramid_region(pyramid: Pyramid, region: Box, scale: int) -> tuple[Image.Ima
 
 def master_region(master: Master, region: Box) -> Image.Image:
     """`region` of the upright master in display colours, decoded as the tiler decodes it."""
-    opened, orientation = _open(master.path, master.frame, master.max_pixels)
+    opened, orientation = open_frame(master.path, master.frame, master.max_pixels)
     with opened, pixel_limit(master.max_pixels):
-        pixels = _display_pixels(opened.crop(source_box(region, opened.size, orientation)))
-    return pixels if orientation == 1 else pixels.transpose(_TRANSPOSE[orientation])
+        pixels = display_pixels(opened.crop(source_box(region, opened.size, orientation)))
+    return pixels if orientation == 1 else pixels.transpose(TRANSPOSE[orientation])
 
 
 def finish(image: Image.Image, plan: Plan) -> Image.Image:

@@ -17,7 +17,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from heritage.errors import HeritageError, InvalidInputError
+from heritage.errors import InvalidInputError, NotImplementedFeatureError
 from heritage.iiif.tile_geometry import Box, Size
 
 QUALITIES = ("default", "color", "gray", "bitonal")
@@ -26,12 +26,6 @@ _SPEC_FORMATS = frozenset({"tif", "gif", "pdf", "jp2"})  # valid in the spec, no
 _INT = re.compile(r"^\d+$")
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 _ROTATION = re.compile(r"^(!?)(\d+(?:\.\d+)?)$")
-
-
-class NotImplementedFeatureError(HeritageError):
-    """A valid Image API request for a feature this server does not offer (§7: 501)."""
-
-    http_status = 501
 
 
 @dataclass(frozen=True)

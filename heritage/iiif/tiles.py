@@ -41,7 +41,7 @@ from heritage.imaging import pixel_limit
 JPEG_QUALITY = 85
 MAX_SIDE = 1024  # long side of the largest full image offered (`full/max`); tiles give full resolution
 _EXIF_ORIENTATION = 0x0112
-_TRANSPOSE = {
+TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
     3: Image.Transpose.ROTATE_180,
     4: Image.Transpose.FLIP_TOP_BOTTOM,
@@ -80,7 +80,7 @@ def write_tiles(
     are reduced level by level while the pool encodes the level above. The default, one thread,
     is the least CPU per page (about a fifth less for a JPEG), for workers that keep every core busy.
     """
-    opened, orientation = _open(master, frame, max_pixels)
+    opened, orientation = open_frame(master, frame, max_pixels)
     with opened:
         width, height = upright_size(*opened.size, orientation)
         levels = pyramid(width, height, tile_size, max_side)
@@ -102,7 +102,7 @@ def write_tiles(
     return TileSet(width, height, sizes)
 
 
-def _open(master: Path, frame: int, max_pixels: int) -> tuple[Image.Image, int]:
+def open_frame(master: Path, frame: int, max_pixels: int) -> tuple[Image.Image, int]:
     """The frame, opened but not decoded, and its EXIF orientation (applied later, tile by tile)."""
     with pixel_limit(max_pixels):
         opened = Image.open(master)
@@ -112,7 +112,7 @@ def _open(master: Path, frame: int, max_pixels: int) -> tuple[Image.Image, int]:
         except BaseException:
             opened.close()
             raise
-    return opened, orientation if orientation in _TRANSPOSE else 1
+    return opened, orientation if orientation in TRANSPOSE else 1
 
 
 def _write_serially(image: Image.Image, levels: list[Level], save: Callable[[Image.Image, Tile], None]) -> None:
@@ -177,7 +177,7 @@ def _half_scale(master: Path, max_pixels: int, size: Size, orientation: int) -> 
     A DCT-domain 1/2 decode costs little more than half of a full one, and libjpeg rounds its size up as the
     pyramid does; only an image with a side of one pixel cannot be halved.
     """
-    opened, _ = _open(master, 0, max_pixels)
+    opened, _ = open_frame(master, 0, max_pixels)
     width, height = opened.size
     if opened.draft(opened.mode, (max(1, width // 2), max(1, height // 2))):
         if upright_size(*opened.size, orientation) == size:
@@ -192,14 +192,14 @@ def _make_directories(out_dir: Path, levels: list[Level]) -> None:
 
 
 def _decoded(opened: Image.Image) -> Image.Image:
-    """`_display_pixels`, freeing the decoded original at once when a conversion made a new image."""
-    image = _display_pixels(opened)
+    """`display_pixels`, freeing the decoded original at once when a conversion made a new image."""
+    image = display_pixels(opened)
     if image is not opened:
         opened.close()
     return image
 
 
-def _display_pixels(image: Image.Image) -> Image.Image:
+def display_pixels(image: Image.Image) -> Image.Image:
     """8-bit sRGB (or grayscale L): what a JPEG tile holds and every browser shows the same way."""
     image.load()
     mode = image.mode
@@ -250,7 +250,7 @@ def _save(image: Image.Image, tile: Tile, out_dir: Path, orientation: int) -> No
     if orientation == 1:
         pixels = image if tile.box == (0, 0, *image.size) else image.crop(tile.box)
     else:
-        pixels = image.crop(source_box(tile.box, image.size, orientation)).transpose(_TRANSPOSE[orientation])
+        pixels = image.crop(source_box(tile.box, image.size, orientation)).transpose(TRANSPOSE[orientation])
     first, *others = (out_dir / path for path in tile.paths)
     pixels.save(first, "JPEG", quality=JPEG_QUALITY)
     for other in others:

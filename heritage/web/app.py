@@ -32,6 +32,8 @@ from heritage.web.site import LanguageMiddleware, render, safe_next
 
 _SLUG = re.compile(r"^[a-z0-9-]{1,60}$")
 LANGUAGE_COOKIE_AGE = 365 * 86400
+NOT_COMPRESSED = ("image/*", "application/pdf", "application/zip", "application/gzip", "text/event-stream")
+"""Already compressed (or streamed): gzip would spend CPU for nothing."""
 
 
 def create_app(config: Config | None = None) -> Starlette:
@@ -106,7 +108,7 @@ def create_app(config: Config | None = None) -> Starlette:
     ]
     middleware = [
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"], allow_headers=["*"]),
-        Middleware(GZipMiddleware, minimum_size=512),
+        Middleware(GZipMiddleware, minimum_size=512, exclude_content_types=NOT_COMPRESSED),
         Middleware(LanguageMiddleware, default=config.default_language),
     ]
     app = Starlette(
