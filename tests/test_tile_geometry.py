@@ -22,13 +22,43 @@ from heritage.iiif.tile_geometry import (
     scale_factors,
     size_param,
     source_box,
+    thumbnail_scale,
     upright_size,
 )
 
 TILE = 512
 # Edges around every power of two a tile grid can trip on, plus real scan sizes.
-EDGES = sorted({1, 2, 3, 255, 256, 257, 511, 512, 513, 1000, 1023, 1024, 1025, 1536, 2047, 2048, 2049, 2400, 2592,
-                3508, 3600, 4095, 4096, 4097, 7000, 15000, 20000})
+EDGES = sorted(
+    {
+        1,
+        2,
+        3,
+        255,
+        256,
+        257,
+        511,
+        512,
+        513,
+        1000,
+        1023,
+        1024,
+        1025,
+        1536,
+        2047,
+        2048,
+        2049,
+        2400,
+        2592,
+        3508,
+        3600,
+        4095,
+        4096,
+        4097,
+        7000,
+        15000,
+        20000,
+    }
+)
 SIZES = list(itertools.product(EDGES, EDGES))
 
 
@@ -107,32 +137,42 @@ def test_tiles_match_the_spec_formula_and_cover_each_level_once(width: int, heig
 def test_every_url_openseadragon_requests_is_written(width: int, height: int) -> None:
     levels = pyramid(width, height, TILE, 1024)
     written = {path for level in levels for tile in level.tiles for path in tile.paths}
-    assert openseadragon_urls(width, height, TILE, [level.scale for level in levels]) <= written
+    assert openseadragon_urls(width, height, TILE, scale_factors(width, height, TILE)) <= written
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_sizes_are_levels_smallest_first_within_the_limit(width: int, height: int) -> None:
     factors = scale_factors(width, height, TILE)
+    thumbnail = thumbnail_scale(width, height, factors)
     sizes = full_sizes(width, height, factors, 1024)
-    levels = [level_size(width, height, s) for s in reversed(factors)]
-    assert sizes[0] == levels[0]  # the one-tile level: a thumbnail always exists
+    levels = [level_size(width, height, s) for s in ([thumbnail] if thumbnail else []) + factors[::-1]]
+    assert sizes[0] == levels[0]  # the smallest level: a small picture always exists
+    assert levels[1 if thumbnail else 0] in sizes  # and the one-tile level
     assert sizes == sorted(sizes)
     assert set(sizes) <= set(levels)
-    assert all(max(size) <= 1024 for size in sizes[1:])
     assert [size for size in levels if max(size) <= 1024] == [s for s in sizes if max(s) <= 1024]
 
 
 def test_sizes_of_real_scans() -> None:
-    assert full_sizes(2400, 3600, scale_factors(2400, 3600, TILE), 1024) == [(300, 450), (600, 900)]
-    assert full_sizes(1000, 1000, [1, 2], 1024) == [(500, 500), (1000, 1000)]
-    assert full_sizes(300, 200, [1], 1024) == [(300, 200)]
-    assert full_sizes(20000, 15000, scale_factors(20000, 15000, TILE), 2048) == [(313, 235), (625, 469), (1250, 938)]
+    assert full_sizes(2400, 3600, scale_factors(2400, 3600, TILE), 1024) == [(150, 225), (300, 450), (600, 900)]
+    assert full_sizes(1000, 1000, [1, 2], 1024) == [(250, 250), (500, 500), (1000, 1000)]
+    assert full_sizes(300, 200, [1], 1024) == [(150, 100), (300, 200)]
+    assert full_sizes(20000, 15000, scale_factors(20000, 15000, TILE), 2048) == [
+        (157, 118),
+        (313, 235),
+        (625, 469),
+        (1250, 938),
+    ]
+
+
+def test_no_thumbnail_is_offered_below_a_useful_size() -> None:
+    assert full_sizes(200, 100, [1], 1024) == [(200, 100)]
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_pyramid_paths_are_unique_and_sizes_are_served(width: int, height: int) -> None:
     levels = pyramid(width, height, TILE, 1024)
-    sizes = full_sizes(width, height, [level.scale for level in levels], 1024)
+    sizes = full_sizes(width, height, scale_factors(width, height, TILE), 1024)
     where = {}
     for index, level in enumerate(levels):
         assert level.size == level_size(width, height, level.scale)
@@ -167,8 +207,9 @@ def test_an_edge_sliver_repeating_a_coarser_url_is_written_once() -> None:
 
 
 def test_small_image_is_one_tile_served_as_max() -> None:
-    (level,) = pyramid(300, 200, TILE, 1024)
+    level, thumbnail = pyramid(300, 200, TILE, 1024)
     (tile,) = level.tiles
+    assert [t.paths for t in thumbnail.tiles] == [("full/150,100/0/default.jpg",)]
     assert tile.box == (0, 0, 300, 200)
     assert set(tile.paths) == {"full/max/0/default.jpg", "full/300,200/0/default.jpg"}
 
@@ -180,6 +221,7 @@ def test_validation_image_layout_matches_libvips_iiif3() -> None:
         "512,0,488,512/488,512/0/default.jpg",
         "0,512,512,488/512,488/0/default.jpg",
         "512,512,488,488/488,488/0/default.jpg",
+        "full/250,250/0/default.jpg",
         "full/500,500/0/default.jpg",
         "full/1000,1000/0/default.jpg",
         "full/max/0/default.jpg",

@@ -91,8 +91,12 @@ def test_info_json_describes_the_static_service(barzaz: tuple[TileSet, Path]) ->
     assert (info["type"], info["protocol"], info["profile"]) == ("ImageService3", "http://iiif.io/api/image", "level0")
     assert (info["width"], info["height"]) == (2400, 3600) == (tiles.width, tiles.height)
     assert info["tiles"] == [{"width": 512, "scaleFactors": [1, 2, 4, 8]}]
-    assert info["sizes"] == [{"width": 300, "height": 450}, {"width": 600, "height": 900}]
-    assert tiles.sizes == [(300, 450), (600, 900)]
+    assert info["sizes"] == [
+        {"width": 150, "height": 225},
+        {"width": 300, "height": 450},
+        {"width": 600, "height": 900},
+    ]
+    assert tiles.sizes == [(150, 225), (300, 450), (600, 900)]
     assert (info["maxWidth"], info["maxHeight"]) == tiles.sizes[-1]
 
 
@@ -269,8 +273,20 @@ def swapped_primaries_profile() -> bytes:
         table += signature + struct.pack(">II", offset + len(data), len(body))
         data += body + b"\0" * (-len(body) % 4)
     size = offset + len(data)
-    header = (struct.pack(">I", size) + b"lcms" + bytes([2, 0x10, 0, 0]) + b"mntrRGB XYZ " + b"\0" * 12 + b"acsp"
-              + b"\0" * 24 + struct.pack(">I", 0) + s15(0.9642) + s15(1.0) + s15(0.8249) + b"\0" * 48)
+    header = (
+        struct.pack(">I", size)
+        + b"lcms"
+        + bytes([2, 0x10, 0, 0])
+        + b"mntrRGB XYZ "
+        + b"\0" * 12
+        + b"acsp"
+        + b"\0" * 24
+        + struct.pack(">I", 0)
+        + s15(0.9642)
+        + s15(1.0)
+        + s15(0.8249)
+        + b"\0" * 48
+    )
     return header + struct.pack(">I", len(tags)) + table + data
 
 
@@ -287,7 +303,7 @@ def test_jpeg_2000(tmp_path: Path) -> None:
     master = tmp_path / "page.jp2"
     Image.new("RGB", (700, 500), (200, 120, 40)).save(master)
     tiles = tile(master, tmp_path / "p1")
-    assert (tiles.width, tiles.height, tiles.sizes) == (700, 500, [(350, 250), (700, 500)])
+    assert (tiles.width, tiles.height, tiles.sizes) == (700, 500, [(175, 125), (350, 250), (700, 500)])
     assert written(tmp_path / "p1") == set(expected_files(tiles)) | {"info.json"}
 
 
@@ -317,8 +333,13 @@ def test_a_400_dpi_double_page_stays_under_1_gb(threads: int, tmp_path: Path) ->
         f"write_tiles(Path({str(master)!r}), Path({str(tmp_path / 'p1')!r}), {SERVICE!r}, threads={threads}); "
         "print(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                            cwd=Path(__file__).resolve().parents[1])
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert int(result.stdout) < 1024 * 1024, f"peak {int(result.stdout) // 1024} MiB"
     assert len(written(tmp_path / "p1")) > 190
 
@@ -426,8 +447,18 @@ def test_official_validator_passes_level_0(static_server: tuple[Path, int]) -> N
     root, port = static_server
     (root / "iiif" / "validation").mkdir(parents=True)
     write_tiles(VALIDATION_IMAGE, root / "iiif" / "validation", f"http://127.0.0.1:{port}/iiif/validation")
-    command = [str(VALIDATOR), "-s", f"127.0.0.1:{port}", "-p", "iiif", "-i", "validation", "--version=3.0",
-               "--level", "0"]
+    command = [
+        str(VALIDATOR),
+        "-s",
+        f"127.0.0.1:{port}",
+        "-p",
+        "iiif",
+        "-i",
+        "validation",
+        "--version=3.0",
+        "--level",
+        "0",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     report = result.stdout + result.stderr
     assert result.returncode == 0, report  # its exit code is the number of failures

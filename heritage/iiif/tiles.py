@@ -33,6 +33,7 @@ from heritage.iiif.tile_geometry import (
     full_sizes,
     info_document,
     pyramid,
+    scale_factors,
     source_box,
     upright_size,
 )
@@ -95,7 +96,7 @@ def write_tiles(
                 _write_serially(image, levels, save)
             else:
                 _write_pipelined(image, levels, save, threads)
-    factors = [level.scale for level in levels]
+    factors = scale_factors(width, height, tile_size)
     sizes = full_sizes(width, height, factors, max_side)
     info = info_document(service_id, width, height, tile_size, factors, sizes)
     (out_dir / "info.json").write_text(json.dumps(info, indent=2))

@@ -108,7 +108,7 @@ def create_app(config: Config | None = None) -> Starlette:
     ]
     middleware = [
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"], allow_headers=["*"]),
-        Middleware(GZipMiddleware, minimum_size=512, exclude_content_types=NOT_COMPRESSED),
+        Middleware(GZipMiddleware, minimum_size=512, compresslevel=6, exclude_content_types=NOT_COMPRESSED),
         Middleware(LanguageMiddleware, default=config.default_language),
     ]
     app = Starlette(
