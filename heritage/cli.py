@@ -140,7 +140,14 @@ def cmd_worker(args: argparse.Namespace, config: Config, store: Store) -> int:
 def cmd_serve(args: argparse.Namespace, config: Config, store: Store) -> int:
     import uvicorn
 
-    uvicorn.run("heritage.web.app:create_app", factory=True, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(
+        "heritage.web.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.processes or config.web_processes,
+        log_level="info",
+    )
     return 0
 
 
@@ -184,6 +191,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="run the web server")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--processes", type=int, default=0, help="web server processes (default: HERITAGE_WEB_PROCESSES)")
     s.set_defaults(func=cmd_serve)
     return p
 

@@ -33,6 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("HERITAGE_QUEUE", "heritage", "Name of the RQ queue the workers listen on."),
     Setting("HERITAGE_WORKERS", "0", "Worker processes started by `heritage worker`; 0 means one per core."),
+    Setting("HERITAGE_WEB_PROCESSES", "0", "Processes of `heritage serve`; 0 means one per core."),
     Setting(
         "HERITAGE_JOB_RETRIES", "2", "How many times a failed page job is retried before the page is marked failed."
     ),
@@ -110,6 +111,7 @@ class Config:
     index: str
     queue: str
     workers: int
+    web_processes: int
     job_retries: int
     job_timeout: int
     max_pixels: int
@@ -133,6 +135,7 @@ class Config:
             index=_raw(env, "HERITAGE_INDEX"),
             queue=_raw(env, "HERITAGE_QUEUE"),
             workers=workers or (os.cpu_count() or 1),
+            web_processes=_int(env, "HERITAGE_WEB_PROCESSES") or (os.cpu_count() or 1),
             job_retries=_int(env, "HERITAGE_JOB_RETRIES"),
             job_timeout=_int(env, "HERITAGE_JOB_TIMEOUT", minimum=1),
             max_pixels=_int(env, "HERITAGE_MAX_PIXELS", minimum=1),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from opensearchpy import OpenSearch
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -78,7 +79,7 @@ def _guarded(handler: Handler) -> Handler:
 
     async def run(request: Request) -> Response:
         try:
-            return await handler(request)
+            return await run_in_threadpool(handler, request)  # OpenSearch calls block
         except HeritageError as e:
             return _error(e)
 
@@ -94,14 +95,14 @@ def routes(config: Config, store: Store, client: OpenSearch) -> list[Route]:
             raise NotFoundError(f"no published item {item_id!r}")
         return item_id
 
-    async def api_search(request: Request) -> Response:
+    def api_search(request: Request) -> Response:
         result = search(client, config.index, search_request(request)).to_json()
         for hit in result["hits"]:
             hit["manifest"] = urls.manifest(base, hit["item_id"])
             hit["canvas"] = urls.canvas(base, hit["item_id"], hit["page_id"])
         return JSONResponse(result)
 
-    async def api_suggest(request: Request) -> Response:
+    def api_suggest(request: Request) -> Response:
         terms = suggest_terms(client, config.index, request.query_params.get("q", ""), limit=SUGGESTIONS)
         return JSONResponse(
             {"q": request.query_params.get("q", ""), "terms": [{"term": t.term, "count": t.count} for t in terms]}
@@ -115,11 +116,11 @@ def routes(config: Config, store: Store, client: OpenSearch) -> list[Route]:
         has_next = page * ITEM_PAGE_SIZE < result.total_pages
         return item_id, q, page, result, content_search.ignored(request.query_params), has_next
 
-    async def search2(request: Request) -> Response:
+    def search2(request: Request) -> Response:
         item_id, q, page, result, ignored, has_next = item_search(request)
         return JSONResponse(content_search.search2_response(base, item_id, q, result, ignored, page, has_next))
 
-    async def search1(request: Request) -> Response:
+    def search1(request: Request) -> Response:
         item_id, q, page, result, ignored, has_next = item_search(request)
         return JSONResponse(content_search.search1_response(base, item_id, q, result, ignored, page, has_next))
 
@@ -129,11 +130,11 @@ def routes(config: Config, store: Store, client: OpenSearch) -> list[Route]:
         terms = suggest_terms(client, config.index, q, item_id=item_id, limit=SUGGESTIONS)
         return item_id, q, terms, content_search.ignored(request.query_params)
 
-    async def autocomplete2(request: Request) -> Response:
+    def autocomplete2(request: Request) -> Response:
         item_id, q, terms, ignored = item_terms(request)
         return JSONResponse(content_search.autocomplete2_response(base, item_id, q, terms, ignored))
 
-    async def autocomplete1(request: Request) -> Response:
+    def autocomplete1(request: Request) -> Response:
         item_id, q, terms, ignored = item_terms(request)
         return JSONResponse(content_search.autocomplete1_response(base, item_id, q, terms, ignored))
 
