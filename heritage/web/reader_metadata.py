@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from heritage.model import DublinCore
+from heritage.web.facets import type_name
 from heritage.web.i18n import gettext as _
 
 _CC = re.compile(r"^http://creativecommons\.org/(licenses|publicdomain)/([a-z0-9.+-]+)/(?:([0-9.]+)/)?")
@@ -76,7 +77,7 @@ def metadata_rows(dc: DublinCore) -> list[Row]:
         Row(_("Date"), [dc.date], ""),
         Row(_("Publisher"), dc.publisher, ""),
         Row(_("Language"), [language_name(code) for code in dc.language], ""),
-        Row(_("Type"), [dc.type], ""),
+        Row(_("Type"), [type_name(dc.type)], ""),
         Row(_("Subject"), dc.subject, lang),
         Row(_("Source"), [dc.source], ""),
         Row(_("Description"), [dc.description], lang),
