@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from heritage.errors import OcrError
-from heritage.ocr.preprocess import clean, needs_cleanup, survey
+from heritage.ocr.preprocess import FAINT_FLOOR, clean, faint_ink, near, needs_cleanup, survey, whiten
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 
@@ -61,3 +61,33 @@ def test_sixteen_bit_scans_are_measured_and_cleaned(tmp_path: Path) -> None:
     Image.fromarray(wide).save(page)
     assert needs_cleanup(survey(page))
     assert (np.asarray(clean(page))[300:900, 190:900] < 100).mean() > 0.02
+
+
+def test_faint_ink_is_told_from_ordinary_ink() -> None:
+    paper = np.full((20, 20), 255.0, dtype=np.float32)
+    faint, dark = paper.copy(), paper.copy()
+    faint[5:10, 5:10] = 195.0
+    dark[5:10, 5:10] = 60.0
+    assert faint_ink(faint) and not faint_ink(dark) and not faint_ink(paper)
+
+
+def test_light_grey_is_paper_except_beside_faint_ink() -> None:
+    page = np.full((64, 64), 255.0, dtype=np.float32)
+    page[8:12, 8:12] = 190.0  # a faint stroke
+    page[12:14, 8:12] = 235.0  # its lighter edge
+    page[48:56, 48:56] = 235.0  # grey far from any ink: watermark or show-through
+    out = whiten(page.copy())
+    assert (out[8:12, 8:12] == 190.0).all()
+    assert (FAINT_FLOOR <= out[12:14, 8:12]).all() and (out[12:14, 8:12] < 255.0).all()
+    assert (out[48:56, 48:56] == 255.0).all()
+    page[8:12, 8:12] = 60.0  # the same page in dark ink: all that is light goes
+    out = whiten(page.copy())
+    assert (out[12:14, 8:12] == 255.0).all() and (out[8:12, 8:12] == 60.0).all()
+
+
+def test_near_marks_the_blocks_around_a_set_pixel() -> None:
+    mask = np.zeros((20, 20), dtype=bool)
+    mask[9, 9] = True
+    grown = near(mask, 4)
+    assert grown[4:16, 4:16].all() and grown.sum() == 144
+    assert not near(np.zeros((5, 7), dtype=bool), 4).any() and near(mask, 4).shape == (20, 20)

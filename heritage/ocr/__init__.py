@@ -6,8 +6,9 @@ clean-up (``preprocess``); Tesseract reads it (``tesseract``); its ALTO becomes 
 rows of text the layout missed are read alone, one short Tesseract run each (``missed``),
 lines Tesseract made of other non-text are dropped (``noise``), lines run across a column
 gutter are cut (``columns``), long s read as f is restored (``longs``), lines and blocks get a
-language (``language``); the model is written as ALTO 4.4 and the text is taken from it, so
-both always say the same.
+language (``language``), strokes a faint ribbon left out are put back (``ribbon``), names
+in capitals that were misread are spelled as read well elsewhere on the page (``names``); the
+model is written as ALTO 4.4 and the text is taken from it, so both always say the same.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 from heritage.errors import OcrError
-from heritage.ocr import alto, columns, language, longs, missed, noise, preprocess, rules
+from heritage.ocr import alto, columns, language, longs, missed, names, noise, preprocess, ribbon, rules
 from heritage.ocr import tesseract as tesseract_exec
 
 MODELS = {"br": "fra", "fr": "fra", "en": "eng", "la": "lat"}
@@ -94,7 +95,8 @@ def ocr_page(image: Path, languages: Sequence[str], public_name: str, tesseract:
     if seen is not None:
         page = missed.read_missed(page, seen, models, tesseract)
     page = columns.split_columns(noise.drop_noise(page))
-    page = language.label_languages(longs.restore_long_s(page))
+    page = ribbon.restore_strokes(language.label_languages(longs.restore_long_s(page)))
+    page = names.restore_names(page)
     settings = f"tesseract -l {'+'.join(models)}; clean-up: {'flattened paper' if cleaned else 'none'}"
     document = alto.write(page, public_name, software, settings)
     return OcrResult(alto=document, text=page.text)

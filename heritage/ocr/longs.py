@@ -34,32 +34,34 @@ _LINE_END = re.compile(r"([^\W\d_]+)([-¬])$")
 
 
 @lru_cache(maxsize=1)
-def _frequencies() -> tuple[dict[str, int], dict[str, int]]:
-    """Word frequencies, exact and with accents folded (old print often has none: "regne")."""
+def word_frequencies() -> tuple[dict[str, int], dict[str, int]]:
+    """French word frequencies, exact and with accents folded (old print often has none:
+    "regne"); ``ribbon`` uses them too."""
     exact = dict(SpellChecker(language="fr", distance=1).word_frequency.dictionary)
     folded: dict[str, int] = {}
     for word, count in exact.items():
-        key = _fold(word)
+        key = fold(word)
         folded[key] = max(count, folded.get(key, 0))
     return exact, folded
 
 
-def _fold(word: str) -> str:
+def fold(word: str) -> str:
+    """The word without its accents."""
     return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 def preload() -> None:
     """Load the French word frequencies (0.5 s) ahead of the first page."""
-    _frequencies()
+    word_frequencies()
 
 
 def _score(word: str) -> int:
     """How common a word is in modern French, looking through old spellings: oi for ai
     (avoit, connoissoit, foible) and missing accents (desiroit)."""
-    exact, folded = _frequencies()
+    exact, folded = word_frequencies()
     word = word.lower()
     modern = word.replace("oi", "ai")
-    return exact.get(word) or exact.get(modern) or folded.get(_fold(word)) or folded.get(_fold(modern), 0)
+    return exact.get(word) or exact.get(modern) or folded.get(fold(word)) or folded.get(fold(modern), 0)
 
 
 def _spellings(word: str) -> list[str]:
