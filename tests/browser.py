@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -12,7 +13,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, sync_playwright
+from playwright.sync_api import BrowserContext, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 NPM_CACHE = Path(os.environ.get("HERITAGE_CACHE_DIR", Path.home() / ".cache" / "heritage")) / "npm" / "node_modules"
@@ -86,3 +87,55 @@ def static_site(root: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
+
+
+# -- the reader's deep-zoom view ---------------------------------------------------------------
+
+
+def layer_box(page: Page) -> dict[str, float]:
+    box = page.locator(".osd .text-layer").bounding_box()
+    assert box is not None
+    return box
+
+
+def settle(page: Page) -> None:
+    """Wait until the overlay stops moving (OpenSeadragon animates every zoom)."""
+    previous: dict[str, float] | None = None
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        box = layer_box(page)
+        if box == previous:
+            return
+        previous = box
+    raise AssertionError("the viewer never came to rest")
+
+
+def visible_word(page: Page) -> tuple[str, float, float]:
+    """A word of the overlay lying well inside the viewer and on top there: its text and centre."""
+    found = page.evaluate(
+        """() => {
+            const frame = document.querySelector('.osd').getBoundingClientRect();
+            for (const word of document.querySelectorAll('.osd .text-layer tspan')) {
+                const r = word.getBoundingClientRect();
+                const x = r.x + r.width / 2, y = r.y + r.height / 2;
+                const inside = r.x > frame.x + 10 && r.right < frame.right - 10
+                    && r.y > frame.y + 10 && r.bottom < frame.bottom - 10;
+                if (inside && r.width > 12 && document.elementFromPoint(x, y) === word) return [word.textContent, x, y];
+            }
+            return null;
+        }"""
+    )
+    assert found, "no word of the text layer is in view"
+    return found[0], found[1], found[2]
+
+
+def hit_is_shown(page: Page) -> None:
+    hit = page.locator(".osd .text-layer rect.hit").first
+    hit.wait_for(state="attached")
+    box = hit.bounding_box()
+    viewer = page.locator(".osd").bounding_box()
+    assert box is not None and viewer is not None
+    assert box["width"] > 4 and box["height"] > 4
+    assert viewer["x"] <= box["x"] and box["x"] + box["width"] <= viewer["x"] + viewer["width"]
+    assert viewer["y"] <= box["y"] and box["y"] + box["height"] <= viewer["y"] + viewer["height"]

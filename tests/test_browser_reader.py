@@ -15,7 +15,7 @@ from PIL import Image
 from playwright.sync_api import Page
 
 from heritage.ocr.alto import parse_words
-from tests.browser import chromium
+from tests.browser import chromium, hit_is_shown, layer_box, settle, visible_word
 from tests.conftest import ARTIFACTS, Library
 
 pytestmark = pytest.mark.browser
@@ -44,47 +44,9 @@ def reader(library: Library, tmp_path: Path, path: str, viewport: dict[str, int]
         assert errors == []
 
 
-def layer_box(page: Page) -> dict[str, float]:
-    box = page.locator(".osd .text-layer").bounding_box()
-    assert box is not None
-    return box
-
-
-def settle(page: Page) -> None:
-    """Wait until the overlay stops moving (OpenSeadragon animates every zoom)."""
-    previous: dict[str, float] | None = None
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        page.wait_for_timeout(250)
-        box = layer_box(page)
-        if box == previous:
-            return
-        previous = box
-    raise AssertionError("the viewer never came to rest")
-
-
 def shoot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name))
-
-
-def visible_word(page: Page) -> tuple[str, float, float]:
-    """A word of the overlay lying well inside the viewer and on top there: its text and centre."""
-    found = page.evaluate(
-        """() => {
-            const frame = document.querySelector('.osd').getBoundingClientRect();
-            for (const word of document.querySelectorAll('.osd .text-layer tspan')) {
-                const r = word.getBoundingClientRect();
-                const x = r.x + r.width / 2, y = r.y + r.height / 2;
-                const inside = r.x > frame.x + 10 && r.right < frame.right - 10
-                    && r.y > frame.y + 10 && r.bottom < frame.bottom - 10;
-                if (inside && r.width > 12 && document.elementFromPoint(x, y) === word) return [word.textContent, x, y];
-            }
-            return null;
-        }"""
-    )
-    assert found, "no word of the text layer is in view"
-    return found[0], found[1], found[2]
 
 
 def item_id(library: Library) -> str:
@@ -173,17 +135,6 @@ def test_a_word_of_the_text_layer_can_be_selected_and_copied_in_place(library: L
                        return [s.toString(), t.textContent]; }"""
         )
         assert line[0] == line[1] and line[0].strip()
-
-
-def hit_is_shown(page: Page) -> None:
-    hit = page.locator(".osd .text-layer rect.hit").first
-    hit.wait_for(state="attached")
-    box = hit.bounding_box()
-    viewer = page.locator(".osd").bounding_box()
-    assert box is not None and viewer is not None
-    assert box["width"] > 4 and box["height"] > 4
-    assert viewer["x"] <= box["x"] and box["x"] + box["width"] <= viewer["x"] + viewer["width"]
-    assert viewer["y"] <= box["y"] and box["y"] + box["height"] <= viewer["y"] + viewer["height"]
 
 
 def test_opening_a_hit_link_lands_on_the_hit_highlighted_and_zoomed(library: Library, tmp_path: Path) -> None:

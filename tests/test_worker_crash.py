@@ -8,6 +8,11 @@ import signal
 import time
 from pathlib import Path
 
+from redis import Redis
+from rq import Queue, Worker
+from rq.job import Job, JobStatus
+
+from heritage.jobs import MAINTENANCE_SECONDS, WORKER_TTL_SECONDS
 from heritage.model import ItemState, Stage, StageState
 from heritage.status import item_status
 from heritage.store import Store
@@ -55,3 +60,23 @@ def test_a_killed_worker_leaves_no_partial_files_and_rerun_finishes_the_item(env
     assert item_status(store, item, 3600).state is ItemState.PUBLISHED
     assert_public_tree_is_whole(store)
     assert len(json.loads(store.manifest_path(item_id).read_text())["items"]) == 3
+
+
+def test_a_publish_job_stranded_by_a_dependency_race_still_runs_within_seconds(
+    env: dict[str, str], redis: Redis
+) -> None:
+    """RQ 3 parks a dependent whose enqueue lost a race in the ready registry; ours recover it."""
+    queue = Queue(env["HERITAGE_QUEUE"], connection=redis)
+    job = Job.create("time.sleep", args=(0,), connection=redis, origin=queue.name)
+    job.save()
+    with running_workers(env, count=1):
+        while not Worker.all(queue=queue):
+            time.sleep(0.2)
+        time.sleep(MAINTENANCE_SECONDS + 1)  # the workers are idle, waiting on an empty queue
+        with redis.pipeline() as pipe:
+            queue.ready_job_registry.register_jobs([job], pipeline=pipe)
+            pipe.execute()
+        deadline = time.monotonic() + WORKER_TTL_SECONDS + 10
+        while job.get_status(refresh=True) is not JobStatus.FINISHED and time.monotonic() < deadline:
+            time.sleep(0.5)
+    assert job.get_status(refresh=True) is JobStatus.FINISHED
