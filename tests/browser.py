@@ -121,7 +121,8 @@ def visible_word(page: Page) -> tuple[str, float, float]:
                 const x = r.x + r.width / 2, y = r.y + r.height / 2;
                 const inside = r.x > frame.x + 10 && r.right < frame.right - 10
                     && r.y > frame.y + 10 && r.bottom < frame.bottom - 10;
-                if (inside && r.width > 12 && document.elementFromPoint(x, y) === word) return [word.textContent, x, y];
+                const letters = /^\p{L}{3,}$/u.test(word.textContent.trim());
+                if (inside && letters && document.elementFromPoint(x, y) === word) return [word.textContent, x, y];
             }
             return null;
         }"""

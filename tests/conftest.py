@@ -247,5 +247,6 @@ def wait_until_settled(store: Store, item_ids: Iterable[str], timeout: float) ->
         time.sleep(0.5)
 
 
-def get(url: str, **kwargs: object) -> httpx.Response:
-    return httpx.get(url, timeout=30, **kwargs)  # type: ignore[arg-type]
+def get(url: str, headers: dict[str, str] | None = None, **kwargs: object) -> httpx.Response:
+    """A GET as an English-speaking browser makes it, so assertions can quote the English text."""
+    return httpx.get(url, timeout=30, headers={"accept-language": "en", **(headers or {})}, **kwargs)  # type: ignore[arg-type]

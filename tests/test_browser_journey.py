@@ -69,7 +69,7 @@ def test_a_visitor_browses_reads_copies_searches_and_switches_language(
         page.locator("#site-q").press("Enter")
         page.wait_for_url(f"{library.url}/search?q={QUERY}")
         shot(page, size, "search")
-        page.locator("main a[href*='?q=']").first.click()
+        page.locator("main ol.hits h3 a").first.click()
         page.wait_for_url(f"{library.url}/items/*?q={QUERY}")
         deep_zoom_ready(page)
         hit_is_shown(page)

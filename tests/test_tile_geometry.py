@@ -11,6 +11,7 @@ from PIL import Image, ImageChops, ImageOps
 
 from heritage.iiif.tile_geometry import (
     IMAGE_CONTEXT,
+    THUMBNAIL_MIN_SIDE,
     directories,
     full_sizes,
     image_path,
@@ -22,7 +23,6 @@ from heritage.iiif.tile_geometry import (
     scale_factors,
     size_param,
     source_box,
-    thumbnail_scale,
     upright_size,
 )
 
@@ -102,12 +102,16 @@ def openseadragon_urls(width: int, height: int, tile: int, factors: list[int]) -
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
-def test_scale_factors_stop_at_the_first_level_that_fits_one_tile(width: int, height: int) -> None:
+def test_scale_factors_go_one_level_past_the_first_that_fits_one_tile_for_a_thumbnail(width: int, height: int) -> None:
     factors = scale_factors(width, height, TILE)
     assert factors == [2**i for i in range(len(factors))]
-    assert max(level_size(width, height, factors[-1])) <= TILE
-    if len(factors) > 1:
-        assert max(level_size(width, height, factors[-2])) > TILE
+    fits = [f for f in factors if max(level_size(width, height, f)) <= TILE]
+    assert fits and fits == factors[-len(fits) :]
+    assert len(fits) <= 2
+    if len(fits) == 2:
+        assert max(level_size(width, height, factors[-1])) >= THUMBNAIL_MIN_SIDE
+    else:
+        assert max(level_size(width, height, factors[-1] * 2)) < THUMBNAIL_MIN_SIDE
 
 
 def test_level_size_rounds_up() -> None:
@@ -143,11 +147,9 @@ def test_every_url_openseadragon_requests_is_written(width: int, height: int) ->
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_sizes_are_levels_smallest_first_within_the_limit(width: int, height: int) -> None:
     factors = scale_factors(width, height, TILE)
-    thumbnail = thumbnail_scale(width, height, factors)
     sizes = full_sizes(width, height, factors, 1024)
-    levels = [level_size(width, height, s) for s in ([thumbnail] if thumbnail else []) + factors[::-1]]
-    assert sizes[0] == levels[0]  # the smallest level: a small picture always exists
-    assert levels[1 if thumbnail else 0] in sizes  # and the one-tile level
+    levels = [level_size(width, height, s) for s in reversed(factors)]
+    assert sizes[0] == levels[0]  # the coarsest level: a small picture always exists
     assert sizes == sorted(sizes)
     assert set(sizes) <= set(levels)
     assert [size for size in levels if max(size) <= 1024] == [s for s in sizes if max(s) <= 1024]
@@ -155,8 +157,8 @@ def test_sizes_are_levels_smallest_first_within_the_limit(width: int, height: in
 
 def test_sizes_of_real_scans() -> None:
     assert full_sizes(2400, 3600, scale_factors(2400, 3600, TILE), 1024) == [(150, 225), (300, 450), (600, 900)]
-    assert full_sizes(1000, 1000, [1, 2], 1024) == [(250, 250), (500, 500), (1000, 1000)]
-    assert full_sizes(300, 200, [1], 1024) == [(150, 100), (300, 200)]
+    assert full_sizes(1000, 1000, [1, 2, 4], 1024) == [(250, 250), (500, 500), (1000, 1000)]
+    assert full_sizes(300, 200, [1, 2], 1024) == [(150, 100), (300, 200)]
     assert full_sizes(20000, 15000, scale_factors(20000, 15000, TILE), 2048) == [
         (157, 118),
         (313, 235),
@@ -165,8 +167,9 @@ def test_sizes_of_real_scans() -> None:
     ]
 
 
-def test_no_thumbnail_is_offered_below_a_useful_size() -> None:
-    assert full_sizes(200, 100, [1], 1024) == [(200, 100)]
+def test_no_thumbnail_level_is_made_below_a_useful_size() -> None:
+    assert scale_factors(200, 100, TILE) == [1]
+    assert scale_factors(2400, 3600, TILE) == [1, 2, 4, 8, 16]
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
@@ -209,7 +212,7 @@ def test_an_edge_sliver_repeating_a_coarser_url_is_written_once() -> None:
 def test_small_image_is_one_tile_served_as_max() -> None:
     level, thumbnail = pyramid(300, 200, TILE, 1024)
     (tile,) = level.tiles
-    assert [t.paths for t in thumbnail.tiles] == [("full/150,100/0/default.jpg",)]
+    assert [t.paths for t in thumbnail.tiles] == [("full/150,100/0/default.jpg",)]  # region full, 150 wide
     assert tile.box == (0, 0, 300, 200)
     assert set(tile.paths) == {"full/max/0/default.jpg", "full/300,200/0/default.jpg"}
 

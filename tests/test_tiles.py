@@ -90,7 +90,7 @@ def test_info_json_describes_the_static_service(barzaz: tuple[TileSet, Path]) ->
     assert info["id"] == SERVICE
     assert (info["type"], info["protocol"], info["profile"]) == ("ImageService3", "http://iiif.io/api/image", "level0")
     assert (info["width"], info["height"]) == (2400, 3600) == (tiles.width, tiles.height)
-    assert info["tiles"] == [{"width": 512, "scaleFactors": [1, 2, 4, 8]}]
+    assert info["tiles"] == [{"width": 512, "scaleFactors": [1, 2, 4, 8, 16]}]
     assert info["sizes"] == [
         {"width": 150, "height": 225},
         {"width": 300, "height": 450},

@@ -20,7 +20,7 @@ Size = tuple[int, int]  # (width, height)
 
 _SWAPS_AXES = frozenset({5, 6, 7, 8})  # EXIF orientations whose upright image is transposed
 THUMBNAIL_MIN_SIDE = 128
-"""The smallest static size offered below the one-tile level, on its long side."""
+"""The long side of the smallest level below the one-tile level worth offering (`scale_factors`)."""
 
 
 @dataclass(frozen=True)
@@ -46,34 +46,31 @@ def level_size(width: int, height: int, scale: int) -> Size:
 
 
 def scale_factors(width: int, height: int, tile_size: int) -> list[int]:
-    """Powers of two from 1 up to the first one at which the whole image fits in one tile."""
+    """Powers of two from 1 up to the first one at which the whole image fits in one tile, then
+    one more while that still leaves a useful picture: a thumbnail.
+
+    Lists and search results show many pages at once, often over a slow line, and a quarter of
+    a tile across weighs a quarter of the one-tile image. It is a level, not only a size:
+    OpenSeadragon (in Mirador too) takes `sizes` for the pyramid's levels when their count
+    matches, so every size offered must be one.
+    """
     factors = [1]
     while max(level_size(width, height, factors[-1])) > tile_size:
         factors.append(factors[-1] * 2)
+    if max(level_size(width, height, factors[-1] * 2)) >= THUMBNAIL_MIN_SIDE:
+        factors.append(factors[-1] * 2)
     return factors
-
-
-def thumbnail_scale(width: int, height: int, factors: list[int]) -> int | None:
-    """One halving past the one-tile level, when that still leaves a useful picture.
-
-    Lists and search results show many pages at once, often over a slow line: a thumbnail a
-    quarter of a tile across weighs a quarter of the one-tile image.
-    """
-    scale = factors[-1] * 2
-    return scale if max(level_size(width, height, scale)) >= THUMBNAIL_MIN_SIDE else None
 
 
 def full_sizes(width: int, height: int, factors: list[int], max_side: int) -> list[Size]:
     """The static full-image sizes offered, smallest first; the last one is what `max` serves.
 
-    A thumbnail (`thumbnail_scale`), then one per scale factor (viewers take them as pyramid
-    levels), up to `max_side` pixels on the long side so that `full/max` never means re-encoding
-    the whole master; the one-tile level is always offered, so a `max` exists whatever the limit.
+    One per scale factor (viewers take them as pyramid levels), up to `max_side` pixels on the long
+    side so that `full/max` never means re-encoding the whole master; the coarsest level is always
+    offered, so a `max` exists whatever the limit.
     """
     levels = [level_size(width, height, scale) for scale in reversed(factors)]
-    thumbnail = thumbnail_scale(width, height, factors)
-    smallest = [level_size(width, height, thumbnail)] if thumbnail else []
-    return smallest + levels[:1] + [size for size in levels[1:] if max(size) <= max_side]
+    return levels[:1] + [size for size in levels[1:] if max(size) <= max_side]
 
 
 def image_path(region: str, size: str) -> str:
@@ -106,8 +103,7 @@ def level_tiles(width: int, height: int, tile_size: int, scale: int) -> list[Til
 
 
 def pyramid(width: int, height: int, tile_size: int, max_side: int) -> list[Level]:
-    """Every level, largest first, with each distinct image to encode and all of its paths; the
-    last is the thumbnail, a size without tiles, when there is one.
+    """Every level, largest first, with each distinct image to encode and all of its paths.
 
     The one-tile level's tile and its `sizes` entry are one file; `full/max` holds the same image
     as the largest size. A one-pixel sliver at the right or bottom edge can have the same URL
@@ -131,10 +127,6 @@ def pyramid(width: int, height: int, tile_size: int, max_side: int) -> list[Leve
                 written.add(path)
                 paths.setdefault(box, []).append(path)
         levels.append(Level(scale, size, tuple(Tile(box, tuple(p)) for box, p in paths.items())))
-    thumbnail = thumbnail_scale(width, height, factors)
-    if thumbnail:
-        size = level_size(width, height, thumbnail)
-        levels.append(Level(thumbnail, size, (Tile((0, 0, *size), (image_path("full", f"{size[0]},{size[1]}"),)),)))
     return levels
 
 
