@@ -1,7 +1,8 @@
 """OCR accuracy and cost on every sample page: our ``ocr_page`` against bare Tesseract.
 
 For each page with a ground truth in shared/samples it runs ``ocr_page`` and the bare
-``tesseract IMAGE out -l fra alto`` (OMP_THREAD_LIMIT=1), and prints the character error rate
+``tesseract IMAGE out -l fra alto`` (OMP_THREAD_LIMIT=1), both with the models of
+``HERITAGE_TESSDATA`` (empty: the system's), and prints the character error rate
 of both (text normalised as in ``bench.cer``; groups and samples weighted by characters), the
 targets with pass/fail, and the time per page of ours over bare. Each worker process runs its
 pages one at a time, ours and bare back to back, keeping the fastest of ``--repeat`` runs.
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.cer import levenshtein, normalise
+from heritage.config import Config
 from heritage.ocr import alto, ocr_page, preload, preprocess
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
@@ -99,26 +101,31 @@ def samples(root: Path) -> Iterator[Sample]:
                     yield Sample(group, item, images[0], truth, languages)
 
 
-def _bare(image: Path, scratch: Path) -> tuple[float, str]:
+def _bare(image: Path, scratch: Path, tessdata: str) -> tuple[float, str]:
+    """Bare Tesseract with the same models as ours (``HERITAGE_TESSDATA``), so times compare."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    where = ["--tessdata-dir", tessdata] if tessdata else []
     start = time.perf_counter()
     subprocess.run(
-        ["tesseract", str(image), str(scratch / "out"), "-l", "fra", "alto"], env=env, check=True, capture_output=True
+        ["tesseract", str(image), str(scratch / "out"), *where, "-l", "fra", "alto"],
+        env=env,
+        check=True,
+        capture_output=True,
     )
     seconds = time.perf_counter() - start
     page, _ = alto.read_tesseract((scratch / "out.xml").read_bytes())
     return seconds, page.text
 
 
-def measure(sample: Sample, repeat: int) -> Measure:
+def measure(sample: Sample, repeat: int, tessdata: str = "") -> Measure:
     truth = normalise(sample.truth.read_text(encoding="utf-8"))
     bare_seconds = our_seconds = own_cpu = float("inf")
     with tempfile.TemporaryDirectory() as scratch:
         for _ in range(repeat):
-            seconds, bare_text = _bare(sample.image, Path(scratch))
+            seconds, bare_text = _bare(sample.image, Path(scratch), tessdata)
             bare_seconds = min(bare_seconds, seconds)
             start, cpu = time.perf_counter(), time.process_time()
-            result = ocr_page(sample.image, sample.languages, sample.image.name)
+            result = ocr_page(sample.image, sample.languages, sample.image.name, tessdata=tessdata)
             own_cpu = min(own_cpu, time.process_time() - cpu)
             our_seconds = min(our_seconds, time.perf_counter() - start)
     return Measure(
@@ -198,9 +205,9 @@ def report(rows: list[Measure]) -> bool:
     return ok and passed
 
 
-def _measure_all(pages: list[Sample], jobs: int, repeat: int) -> list[Measure]:
+def _measure_all(pages: list[Sample], jobs: int, repeat: int, tessdata: str) -> list[Measure]:
     with ProcessPoolExecutor(max_workers=jobs, initializer=preload) as pool:
-        return list(pool.map(measure, pages, [repeat] * len(pages)))
+        return list(pool.map(measure, pages, [repeat] * len(pages), [tessdata] * len(pages)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,8 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (one Tesseract each)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per page; the fastest is kept")
     args = parser.parse_args(argv)
+    tessdata = Config.from_env().tessdata
+    print(f"models: {tessdata or 'the system tessdata'} (HERITAGE_TESSDATA), for ours and bare alike\n")
     start = time.perf_counter()
-    rows = _measure_all(list(samples(args.samples)), args.jobs, args.repeat)
+    rows = _measure_all(list(samples(args.samples)), args.jobs, args.repeat, tessdata)
     ok = report(rows)
     print(f"\n{len(rows)} pages in {time.perf_counter() - start:.0f} s")
     return 0 if ok else 1

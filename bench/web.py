@@ -157,7 +157,7 @@ def first_visit(url: str) -> dict[str, int]:
         )
         page = browser.new_page()
         responses: list[Response] = []
-        page.on("response", responses.append)
+        page.on("response", lambda response: responses.append(response))
         page.goto(url, wait_until="networkidle")
         page.wait_for_timeout(1000)
         for response in responses:

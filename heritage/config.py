@@ -68,6 +68,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Contact address harvesters see in OAI-PMH Identify; empty means contact@ the host of HERITAGE_BASE_URL.",
     ),
+    Setting(
+        "HERITAGE_TESSDATA",
+        "",
+        "Directory of the Tesseract models (`--tessdata-dir`); empty means the system's (Debian's fast ones);"
+        " `scripts/models.sh` fetches others.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -122,6 +128,7 @@ class Config:
     iiif_max_area: int
     iiif_cache_bytes: int
     admin_email: str
+    tessdata: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -146,4 +153,5 @@ class Config:
             iiif_max_area=_int(env, "HERITAGE_IIIF_MAX_AREA", minimum=1),
             iiif_cache_bytes=_int(env, "HERITAGE_IIIF_CACHE_BYTES", minimum=1),
             admin_email=_raw(env, "HERITAGE_ADMIN_EMAIL"),
+            tessdata=_raw(env, "HERITAGE_TESSDATA"),
         )

@@ -67,7 +67,9 @@ def run_ocr(store: Store, config: Config, item_id: str, page_id: str) -> None:
     page = item.page(page_id)
     public_name = urls.image_service(config.base_url, page.id)  # its full size is the ALTO's pixel space
     with working_image(store, config, item, page) as source:
-        result = ocr_page(source, item.metadata.language, public_name, tesseract=config.tesseract)
+        result = ocr_page(
+            source, item.metadata.language, public_name, tesseract=config.tesseract, tessdata=config.tessdata
+        )
     store.write_ocr(item_id, page_id, result.alto, result.text)
 
 

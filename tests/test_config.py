@@ -29,3 +29,8 @@ def test_a_base_url_must_be_a_url_and_loses_its_trailing_slash() -> None:
     with pytest.raises(ConfigError, match="HERITAGE_BASE_URL"):
         Config.from_env({"HERITAGE_BASE_URL": "example.org"})
     assert Config.from_env({"HERITAGE_BASE_URL": "https://example.org/lib/"}).base_url == "https://example.org/lib"
+
+
+def test_tesseract_models_are_the_system_s_unless_a_tessdata_is_set() -> None:
+    assert Config.from_env({}).tessdata == ""
+    assert Config.from_env({"HERITAGE_TESSDATA": "/models"}).tessdata == "/models"

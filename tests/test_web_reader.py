@@ -14,6 +14,7 @@ from heritage.config import Config
 from heritage.model import Item
 from heritage.ocr.alto import Word, parse_words
 from heritage.search.layout import Box
+from heritage.web import i18n
 from heritage.web.app import create_app
 from heritage.web.reader_metadata import rights_label
 from heritage.web.reader_text import text_blocks
@@ -260,6 +261,7 @@ def test_the_whole_document_text_numbers_its_pages(library: Library) -> None:
 
 
 def test_rights_uris_read_as_their_usual_names() -> None:
+    i18n.activate("en")
     assert rights_label("http://creativecommons.org/licenses/by-sa/4.0/") == "CC BY-SA 4.0"
     assert rights_label("http://creativecommons.org/publicdomain/zero/1.0/") == "CC0 1.0"
     assert rights_label("http://creativecommons.org/publicdomain/mark/1.0/") == "Public Domain Mark 1.0"

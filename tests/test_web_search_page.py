@@ -69,7 +69,7 @@ def test_the_page_title_says_the_query_and_search_pages_are_not_indexed(library:
     doc = search_page(library, q="Lannion")
     assert doc.findtext(".//title").startswith("Search: Lannion")
     assert doc.xpath("//meta[@name='robots']/@content") == ["noindex, follow"]
-    assert "pages found for Lannion" in doc.xpath("//meta[@name='description']/@content")[0]
+    assert "pages found for “Lannion”" in doc.xpath("//meta[@name='description']/@content")[0]
     assert doc.xpath("//input[@id='site-q']/@value") == ["Lannion"]
 
 
@@ -166,7 +166,7 @@ def test_opensearch_down_says_search_is_unavailable_and_browsing_works(library: 
     with LiveServer(create_app(config), free_port()) as server:
         assert httpx.get(f"{server.url}/search", params={"q": "an"}, timeout=30).status_code == 200
         proxy.stop()
-        down = httpx.get(f"{server.url}/search", params={"q": "an"}, timeout=30)
+        down = get(f"{server.url}/search", params={"q": "an"})
         assert down.status_code == 503 and down.headers["retry-after"] == "30"
         doc = lxml.html.fromstring(down.text)
         assert doc.findtext(".//h1") == "Search is unavailable"

@@ -68,8 +68,11 @@ def choose_models(languages: Sequence[str]) -> list[str]:
     return models or list(DEFAULT_MODELS)
 
 
-def ocr_page(image: Path, languages: Sequence[str], public_name: str, tesseract: str = "tesseract") -> OcrResult:
-    """Read one master image (left untouched) into ALTO 4.4 and plain text.
+def ocr_page(
+    image: Path, languages: Sequence[str], public_name: str, tesseract: str = "tesseract", tessdata: str = ""
+) -> OcrResult:
+    """Read one master image (left untouched) into ALTO 4.4 and plain text, with the models of
+    ``tessdata`` (a directory; empty: the system's).
 
     Raises OcrError for a file that is not a whole image or when Tesseract fails.
     """
@@ -82,9 +85,9 @@ def ocr_page(image: Path, languages: Sequence[str], public_name: str, tesseract:
         with tempfile.TemporaryDirectory(prefix="heritage-ocr-") as scratch:
             source = Path(scratch) / "page.tif"
             seen = preprocess.write_cleaned(image, source, page_survey.dpi)
-            raw = tesseract_exec.run_alto(source, models, tesseract)
+            raw = tesseract_exec.run_alto(source, models, tesseract, tessdata=tessdata)
     else:
-        raw = tesseract_exec.run_alto(image, models, tesseract)
+        raw = tesseract_exec.run_alto(image, models, tesseract, tessdata=tessdata)
     page, software = alto.read_tesseract(raw)
     if (page.width, page.height) != (page_survey.width, page_survey.height):
         raise OcrError(
@@ -93,7 +96,7 @@ def ocr_page(image: Path, languages: Sequence[str], public_name: str, tesseract:
         )
     page = rules.restore_rules(page, lambda: np.asarray(seen if seen is not None else preprocess.grey(image)))
     if seen is not None:
-        page = missed.read_missed(page, seen, models, tesseract)
+        page = missed.read_missed(page, seen, models, tesseract, tessdata)
     page = columns.split_columns(noise.drop_noise(page))
     page = ribbon.restore_strokes(language.label_languages(longs.restore_long_s(page)))
     page = names.restore_names(page)

@@ -85,22 +85,24 @@ def find_rows(page: Page, grey: np.ndarray) -> list[tuple[int, int, int, int]]:
     return boxes[:MAX_ROWS]
 
 
-def _read(crop: Image.Image, models: Sequence[str], tesseract: str) -> Page:
+def _read(crop: Image.Image, models: Sequence[str], tesseract: str, tessdata: str) -> Page:
     with tempfile.TemporaryDirectory(prefix="heritage-ocr-row-") as scratch:
         path = Path(scratch) / "row.tif"
         crop.save(path, format="TIFF")
-        raw = tesseract_exec.run_alto(path, models, tesseract, ("--psm", "7"))
+        raw = tesseract_exec.run_alto(path, models, tesseract, ("--psm", "7"), tessdata)
     return alto.read_tesseract(raw)[0]
 
 
-def read_missed(page: Page, grey: Image.Image, models: Sequence[str], tesseract: str = "tesseract") -> Page:
+def read_missed(
+    page: Page, grey: Image.Image, models: Sequence[str], tesseract: str = "tesseract", tessdata: str = ""
+) -> Page:
     """The page with the rows of text its layout missed, each in reading order."""
     blocks = list(page.blocks)
     height = _text_height(page)
     for x, y, w, h in find_rows(page, np.asarray(grey)):
         pad = h // 2
         x0, y0 = max(0, x - pad), max(0, y - pad)
-        found = _read(grey.crop((x0, y0, x + w + pad, y + h + pad)), models, tesseract)
+        found = _read(grey.crop((x0, y0, x + w + pad, y + h + pad)), models, tesseract, tessdata)
         for line in found.lines():
             if height and not noise.is_noise(line, height) and len(line.text.replace(" ", "")) >= MIN_CHARACTERS:
                 _place(blocks, Line([replace(t, x=t.x + x0, y=t.y + y0) for t in line.tokens], line.lang))

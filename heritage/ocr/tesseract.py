@@ -19,22 +19,35 @@ TIMEOUT_SECONDS = 600
 """A page that takes longer is stuck (a normal one takes 1-5 s)."""
 
 
-def command(image: Path, models: Sequence[str], tesseract: str = "tesseract", options: Sequence[str] = ()) -> list[str]:
+def command(
+    image: Path,
+    models: Sequence[str],
+    tesseract: str = "tesseract",
+    options: Sequence[str] = (),
+    tessdata: str = "",
+) -> list[str]:
     """The argument list for one page (or ``options`` such as ``--psm 7`` for one line): ALTO
-    on stdout.
+    on stdout, with the models of ``tessdata`` (a directory; empty: the system's).
 
     No ``--dpi``: when a file has no resolution Tesseract estimates it from the text size
     (421 for a 400 dpi page here), which read as well as forcing 300.
     """
-    return [tesseract, str(image), "stdout", "-l", "+".join(models), *options, "alto"]
+    where = ["--tessdata-dir", tessdata] if tessdata else []
+    return [tesseract, str(image), "stdout", *where, "-l", "+".join(models), *options, "alto"]
 
 
-def run_alto(image: Path, models: Sequence[str], tesseract: str = "tesseract", options: Sequence[str] = ()) -> bytes:
+def run_alto(
+    image: Path,
+    models: Sequence[str],
+    tesseract: str = "tesseract",
+    options: Sequence[str] = (),
+    tessdata: str = "",
+) -> bytes:
     """Tesseract's ALTO for one image file, or OcrError saying why there is none."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         done = subprocess.run(
-            command(image, models, tesseract, options),
+            command(image, models, tesseract, options, tessdata),
             env=env,
             capture_output=True,
             timeout=TIMEOUT_SECONDS,
