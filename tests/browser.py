@@ -114,7 +114,7 @@ def settle(page: Page) -> None:
 def visible_word(page: Page) -> tuple[str, float, float]:
     """A word of the overlay lying well inside the viewer and on top there: its text and centre."""
     found = page.evaluate(
-        """() => {
+        r"""() => {
             const frame = document.querySelector('.osd').getBoundingClientRect();
             for (const word of document.querySelectorAll('.osd .text-layer tspan')) {
                 const r = word.getBoundingClientRect();
