@@ -92,12 +92,10 @@ def _marked_chunks(chunks: list[str]) -> Iterable[tuple[int, str]]:
     """(number, chunk) of the chunks holding a mark, reading tags across chunk bounds."""
     inside = False
     for n, chunk in enumerate(chunks):
-        marked = inside
-        for c in chunk:
-            if c == MARK_START:
-                inside = marked = True
-            elif c == MARK_END:
-                inside = False
+        start, end = chunk.rfind(MARK_START), chunk.rfind(MARK_END)
+        marked = inside or start >= 0
+        if start >= 0 or end >= 0:
+            inside = start > end  # the last tag in the chunk says whether a mark stays open
         if marked:
             yield n, chunk
 
