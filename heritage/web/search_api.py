@@ -39,6 +39,12 @@ def _int_param(request: Request, name: str, default: int | None) -> int | None:
         raise InvalidInputError(f"{name} must be a whole number, got {raw[:40]!r}") from None
 
 
+def _count_param(request: Request, name: str, default: int) -> int:
+    """A page number or size: the default only when absent, so 0 reaches the core and is refused."""
+    value = _int_param(request, name, default)
+    return default if value is None else value
+
+
 def _values(request: Request, name: str) -> tuple[str, ...]:
     return tuple(v for v in request.query_params.getlist(name) if v)
 
@@ -61,8 +67,8 @@ def search_request(request: Request) -> SearchRequest:
         q=request.query_params.get("q", ""),
         filters=filters,
         sort=sort,
-        page=_int_param(request, "page", 1) or 1,
-        page_size=_int_param(request, "page_size", 20) or 20,
+        page=_count_param(request, "page", 1),
+        page_size=_count_param(request, "page_size", 20),
     )
 
 
@@ -111,7 +117,7 @@ def routes(config: Config, store: Store, client: OpenSearch) -> list[Route]:
     def item_search(request: Request) -> tuple[str, str, int, Any, list[str], bool]:
         item_id = published_item(request)
         q = request.query_params.get("q", "")
-        page = _int_param(request, "page", 1) or 1
+        page = _count_param(request, "page", 1)
         result = search_item(client, config.index, item_id, q, page=page, page_size=ITEM_PAGE_SIZE)
         has_next = page * ITEM_PAGE_SIZE < result.total_pages
         return item_id, q, page, result, content_search.ignored(request.query_params), has_next
