@@ -24,7 +24,7 @@ from heritage.iiif import urls
 from heritage.model import is_id
 from heritage.search.client import connect
 from heritage.store import Store
-from heritage.web import api_docs, browse, i18n, images, reader, search_api, seo
+from heritage.web import api_docs, browse, embed, i18n, images, reader, search_api, seo
 from heritage.web.assets import STATIC_DIR, AssetFiles
 from heritage.web.catalogue import Catalogue
 from heritage.web.iiif_files import DOCUMENT_MAX_AGE, IIIFFiles, json_media_type
@@ -104,6 +104,7 @@ def create_app(config: Config | None = None) -> Starlette:
         *images.routes(config, store),
         *harvest_routes(config, store),
         *api_docs.routes(config),
+        *embed.routes(config, store, catalogue),
         Mount("/iiif", IIIFFiles(directory=store.iiif, check_dir=False)),
         Mount("/static", AssetFiles(directory=STATIC_DIR)),
     ]

@@ -22,11 +22,11 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from heritage.config import Config
-from heritage.iiif import urls
+from heritage.iiif import content_state, urls
 from heritage.iiif.manifest import PageImage
 from heritage.model import Item
 from heritage.store import Store
-from heritage.web import i18n
+from heritage.web import cite, i18n
 from heritage.web.catalogue import Catalogue, Entry
 from heritage.web.reader_metadata import content_language, metadata_rows, rights_label
 from heritage.web.reader_search import DocumentSearch, search_document
@@ -134,6 +134,28 @@ def _description(entry: Entry, number: int, excerpt: str) -> str:
     return f"{head}. {where}." + (f" {excerpt}" if excerpt else "")
 
 
+def _region(raw: str | None, image: PageImage) -> str:
+    """A ``?xywh=x,y,w,h`` region clipped to the page, as the viewer's ``data-region``; "" if none."""
+    if not raw:
+        return ""
+    region = content_state.clip(content_state.parse_xywh(raw), image.width, image.height)
+    return ",".join(str(v) for v in region) if region else ""
+
+
+def _shared_view(config: Config, entry: Entry, raw: str) -> str:
+    """The reader URL showing what an ``iiif-content`` content state points at in this item."""
+    view = content_state.view_of(content_state.decode(raw))
+    ids = content_state.canvas_ids(view.canvas, config.base_url)
+    manifest = urls.manifest(config.base_url, entry.item.id)
+    if ids is None or ids[0] != entry.item.id or view.manifest not in ("", manifest):
+        raise HTTPException(404)
+    numbers = {image.page.id: n for n, image in enumerate(entry.images, start=1)}
+    if ids[1] not in numbers:
+        raise HTTPException(404)
+    path = page_path(entry.item.id, numbers[ids[1]])
+    return path + (f"?xywh={','.join(str(v) for v in view.region)}" if view.region else "")
+
+
 def _context(config: Config, store: Store, entry: Entry, number: int, search: DocumentSearch | None) -> dict[str, Any]:
     item = entry.item
     image = entry.images[number - 1]
@@ -143,6 +165,8 @@ def _context(config: Config, store: Store, entry: Entry, number: int, search: Do
     required_label, required_value, provider = _attribution(_manifest(store, item.id))
     static_w, static_h = min(image.sizes)  # the viewer's lowest level: OpenSeadragon reuses it
     manifest = urls.manifest(config.base_url, item.id)
+    permalink = config.base_url + page_path(item.id, number)
+    citation = cite.citation(item, number, len(entry.images), permalink, required_value, provider)
     return {
         "item": item,
         "dc": item.metadata,
@@ -175,6 +199,10 @@ def _context(config: Config, store: Store, entry: Entry, number: int, search: Do
         "manifest": manifest,
         "drag_and_drop": f"{manifest}?{urlencode({'manifest': manifest})}",
         "description": _description(entry, number, text.excerpt),
+        "share": cite.share(config.base_url, citation, image.width, image.height),
+        "oembed": f"{config.base_url}/oembed?{urlencode({'url': permalink, 'format': 'json'})}",
+        "canvas": urls.canvas(config.base_url, item.id, page_id),
+        "dynamic": urls.dynamic_image_service(config.base_url, page_id),
     }
 
 
@@ -193,10 +221,13 @@ def routes(config: Config, store: Store, client: OpenSearch, catalogue: Catalogu
         listing = _optional_int(request.query_params.get("hits"))
         search = search_document(client, config.index, entry.item.id, q, number, listing) if q else None
         context = _context(config, store, entry, number, search)
+        context["region"] = _region(request.query_params.get("xywh"), entry.images[number - 1])
         return render(request, "item.html", context, canonical=page_path(entry.item.id, number))
 
     def item_page(request: Request) -> Response:
         entry = _entry(catalogue, request.path_params["item_id"])
+        if request.query_params.get(content_state.PARAMETER):
+            return RedirectResponse(_shared_view(config, entry, request.query_params[content_state.PARAMETER]), 303)
         jump = request.query_params.get("page")
         if jump is not None:
             number = _page_number(jump.strip(), len(entry.images))
@@ -206,6 +237,8 @@ def routes(config: Config, store: Store, client: OpenSearch, catalogue: Catalogu
 
     def numbered_page(request: Request) -> Response:
         entry = _entry(catalogue, request.path_params["item_id"])
+        if request.query_params.get(content_state.PARAMETER):
+            return RedirectResponse(_shared_view(config, entry, request.query_params[content_state.PARAMETER]), 303)
         return show(request, entry, _page_number(request.path_params["n"], len(entry.images)))
 
     def whole_text(request: Request) -> Response:

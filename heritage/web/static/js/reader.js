@@ -80,10 +80,15 @@
     viewer.addOverlay({element: layer, location: new OpenSeadragon.Rect(0, 0, 1, height / width)});
     keepSelectable(layer);
     var first = layer.querySelector(".hit");
-    if (first) {
+    if (figure.dataset.region) {
+      var r = figure.dataset.region.split(",").map(Number); /* a shared region: ?xywh= or iiif-content */
+      viewer.viewport.fitBounds(viewer.viewport.imageToViewportRectangle(r[0], r[1], r[2], r[3]), true);
+    } else if (first) {
       viewer.viewport.fitBounds(hitBounds(first, width), true);
     }
     document.querySelector(".zoom").hidden = false;
+    figure.viewer = viewer;
+    figure.dispatchEvent(new CustomEvent("viewer-open", {detail: viewer})); /* share.js selects regions on it */
   }
 
   function upgrade() {
@@ -105,7 +110,9 @@
     });
     viewer.canvas.setAttribute("role", "application");
     viewer.canvas.setAttribute("aria-label", figure.dataset.labelViewer);
-    viewer.canvas.setAttribute("aria-describedby", "page-text");
+    if (document.getElementById("page-text")) {
+      viewer.canvas.setAttribute("aria-describedby", "page-text"); /* the embed page shows no text */
+    }
     viewer.addHandler("open", function () {
       onOpen(layer, width, height);
     });
@@ -123,7 +130,9 @@
     });
   });
   document.addEventListener("keydown", onKey);
-  document.querySelector(".shortcuts").hidden = false;
+  if (document.querySelector(".shortcuts")) {
+    document.querySelector(".shortcuts").hidden = false; /* the embed page has no list of shortcuts */
+  }
   if (window.OpenSeadragon) {
     upgrade();
   } else {
