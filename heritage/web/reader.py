@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from opensearchpy import OpenSearch
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -216,15 +217,21 @@ def document_text(store: Store, item: Item) -> str:
 
 
 def routes(config: Config, store: Store, client: OpenSearch, catalogue: Catalogue) -> list[Route]:
-    def show(request: Request, entry: Entry, number: int) -> Response:
+    async def show(request: Request, entry: Entry, number: int) -> Response:
+        """Rendered on the event loop: a few milliseconds of CPU with cached ALTO, which threads
+        would only stretch by contending for the GIL; only the search waits in a thread."""
         q = request.query_params.get("q", "").strip()
         listing = _optional_int(request.query_params.get("hits"))
-        search = search_document(client, config.index, entry.item.id, q, number, listing) if q else None
+        search = (
+            await run_in_threadpool(search_document, client, config.index, entry.item.id, q, number, listing)
+            if q
+            else None
+        )
         context = _context(config, store, entry, number, search)
         context["region"] = _region(request.query_params.get("xywh"), entry.images[number - 1])
         return render(request, "item.html", context, canonical=page_path(entry.item.id, number))
 
-    def item_page(request: Request) -> Response:
+    async def item_page(request: Request) -> Response:
         entry = _entry(catalogue, request.path_params["item_id"])
         if request.query_params.get(content_state.PARAMETER):
             return RedirectResponse(_shared_view(config, entry, request.query_params[content_state.PARAMETER]), 303)
@@ -233,13 +240,13 @@ def routes(config: Config, store: Store, client: OpenSearch, catalogue: Catalogu
             number = _page_number(jump.strip(), len(entry.images))
             query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "page"])
             return RedirectResponse(page_path(entry.item.id, number) + (f"?{query}" if query else ""), status_code=303)
-        return show(request, entry, 1)
+        return await show(request, entry, 1)
 
-    def numbered_page(request: Request) -> Response:
+    async def numbered_page(request: Request) -> Response:
         entry = _entry(catalogue, request.path_params["item_id"])
         if request.query_params.get(content_state.PARAMETER):
             return RedirectResponse(_shared_view(config, entry, request.query_params[content_state.PARAMETER]), 303)
-        return show(request, entry, _page_number(request.path_params["n"], len(entry.images)))
+        return await show(request, entry, _page_number(request.path_params["n"], len(entry.images)))
 
     def whole_text(request: Request) -> Response:
         entry = _entry(catalogue, request.path_params["item_id"])
