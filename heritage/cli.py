@@ -1,4 +1,4 @@
-"""The `heritage` command: ingest, worker, serve, status, rerun, rebuild.
+"""The `heritage` command: ingest, watch, worker, serve, status, rerun, rebuild.
 
 Expected failures (HeritageError) become one clear line on stderr and the error's exit code;
 anything else is a bug and keeps its traceback.
@@ -7,16 +7,20 @@ anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from redis import Redis
 from tqdm import tqdm
 
 from heritage import jobs, pipeline
 from heritage.config import Config
-from heritage.errors import HeritageError, InvalidInputError, JobFailedError, NotFoundError
+from heritage.errors import HeritageError, InvalidInputError, JobFailedError, NotFoundError, ServiceUnavailableError
+from heritage.ingest import watch
 from heritage.ingest.items import ingest, plan
 from heritage.model import Item, ItemState, Stage, StageState, StageStatus
 from heritage.search.client import connect
@@ -31,6 +35,16 @@ def _stall_after(config: Config) -> float:
     return config.job_timeout + 60.0
 
 
+def _ingest_path(config: Config, store: Store, path: Path, collection: str, redis: Redis) -> Item:
+    """Validate and store one PATH, then queue its jobs: what both `ingest` and `watch` do."""
+    ingest_plan = plan(path)
+    item = ingest(store, ingest_plan, collection, config.max_pixels, config.max_file_bytes)
+    if ingest_plan.skipped:
+        print(f"  {path}: left out {len(ingest_plan.skipped)} files that are not page images", file=sys.stderr)
+    jobs.enqueue_item(config, store, item, redis)
+    return item
+
+
 def cmd_ingest(args: argparse.Namespace, config: Config, store: Store) -> int:
     redis = jobs.connect(config)
     items: list[Item] = []
@@ -38,20 +52,42 @@ def cmd_ingest(args: argparse.Namespace, config: Config, store: Store) -> int:
     for raw in args.paths:
         path = Path(raw)
         try:
-            ingest_plan = plan(path)
-            item = ingest(store, ingest_plan, args.collection or "", config.max_pixels, config.max_file_bytes)
+            item = _ingest_path(config, store, path, args.collection or "", redis)
         except (InvalidInputError, NotFoundError) as e:
             print(f"heritage: refused {path}: {e}", file=sys.stderr)
             refused += 1
             continue
-        if ingest_plan.skipped:
-            print(f"  {path}: left out {len(ingest_plan.skipped)} files that are not page images", file=sys.stderr)
-        jobs.enqueue_item(config, store, item, redis)
         print(f"{item.id}\t{len(item.pages)} pages\t{item.metadata.title}")
         items.append(item)
     if args.wait and items:
         _wait(config, store, items)
     return InvalidInputError.exit_code if refused else 0
+
+
+def cmd_watch(args: argparse.Namespace, config: Config, store: Store) -> int:
+    inbox = Path(args.inbox) if args.inbox else config.inbox
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):  # finish the entry in hand, then exit cleanly
+        signal.signal(signum, lambda *_: stop.set())
+    inbox.mkdir(parents=True, exist_ok=True)
+
+    def ingest_one(path: Path) -> Item:
+        return _ingest_path(config, store, path, args.collection or "", jobs.connect(config))
+
+    def report(result: watch.Result) -> None:
+        stream = sys.stdout if result.outcome is watch.Outcome.DONE else sys.stderr
+        print(f"{result.outcome.value} {result.name}: {result.message}", file=stream, flush=True)
+
+    if not args.once:
+        print(f"watching {inbox} every {args.interval:g} s (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    while not stop.is_set():
+        results = watch.watch_pass(inbox, ingest_one, args.interval, stop.wait, report, stop.is_set)
+        if args.once:
+            outcomes = {r.outcome for r in results}
+            if watch.Outcome.WAITING in outcomes:
+                return ServiceUnavailableError.exit_code
+            return InvalidInputError.exit_code if watch.Outcome.FAILED in outcomes else 0
+    return 0
 
 
 def _wait(config: Config, store: Store, items: Sequence[Item]) -> None:
@@ -162,6 +198,13 @@ def parser() -> argparse.ArgumentParser:
     ing.add_argument("--collection", metavar="NAME", help="put the items in this collection (created if new)")
     ing.add_argument("--wait", action="store_true", help="show progress until published; non-zero exit on failure")
     ing.set_defaults(func=cmd_ingest)
+
+    wt = sub.add_parser("watch", help="ingest item folders and images dropped into the inbox once they stop changing")
+    wt.add_argument("inbox", nargs="?", metavar="INBOX", help="the hot folder (default: HERITAGE_INBOX)")
+    wt.add_argument("--interval", type=float, default=5.0, metavar="S", help="seconds between two scans (default 5)")
+    wt.add_argument("--collection", metavar="NAME", help="put the items in this collection (created if new)")
+    wt.add_argument("--once", action="store_true", help="one pass (two scans, then ingest), then exit")
+    wt.set_defaults(func=cmd_watch)
 
     st = sub.add_parser("status", help="where every item, or every page of ITEM, stands")
     st.add_argument("item", nargs="?", metavar="ITEM")

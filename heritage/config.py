@@ -55,9 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
         "6000",
         "Widest and tallest image the dynamic IIIF service makes (its info.json maxWidth and maxHeight).",
     ),
-    Setting(
-        "HERITAGE_IIIF_MAX_AREA", "24000000", "Largest image in pixels the dynamic IIIF service makes (maxArea)."
-    ),
+    Setting("HERITAGE_IIIF_MAX_AREA", "24000000", "Largest image in pixels the dynamic IIIF service makes (maxArea)."),
     Setting(
         "HERITAGE_IIIF_CACHE_BYTES",
         "1073741824",
@@ -73,6 +71,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Directory of the Tesseract models (`--tessdata-dir`); empty means the system's (Debian's fast ones);"
         " `scripts/models.sh` fetches others.",
+    ),
+    Setting(
+        "HERITAGE_INBOX",
+        "inbox",
+        "Hot folder `heritage watch` ingests from (relative to the working directory); taken entries move"
+        " to its .done/, refused ones to .failed/ with a REPORT.txt.",
     ),
 )
 
@@ -129,6 +133,7 @@ class Config:
     iiif_cache_bytes: int
     admin_email: str
     tessdata: str
+    inbox: Path
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -154,4 +159,5 @@ class Config:
             iiif_cache_bytes=_int(env, "HERITAGE_IIIF_CACHE_BYTES", minimum=1),
             admin_email=_raw(env, "HERITAGE_ADMIN_EMAIL"),
             tessdata=_raw(env, "HERITAGE_TESSDATA"),
+            inbox=Path(_raw(env, "HERITAGE_INBOX")).resolve(),
         )
