@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from heritage.model import DublinCore
-from heritage.web.facets import type_name
+from heritage.web.facets import language_name, type_name
 from heritage.web.i18n import gettext as _
 
 _CC = re.compile(r"^http://creativecommons\.org/(licenses|publicdomain)/([a-z0-9.+-]+)/(?:([0-9.]+)/)?")
@@ -22,11 +22,6 @@ class Row:
     values: list[str]
     lang: str  # of the values, "" when not known
     href: str = ""  # the values link here (rights)
-
-
-def language_name(code: str) -> str:
-    names = {"br": _("Breton"), "fr": _("French"), "en": _("English"), "la": _("Latin")}
-    return names.get(code, code)
 
 
 def _rights_statements() -> dict[str, str]:
