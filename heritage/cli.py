@@ -1,4 +1,4 @@
-"""The `heritage` command: ingest, watch, worker, serve, status, rerun, rebuild.
+"""The `heritage` command: ingest, watch, worker, serve, status, rerun, rebuild, publish, user.
 
 Expected failures (HeritageError) become one clear line on stderr and the error's exit code;
 anything else is a bug and keeps its traceback.
@@ -7,6 +7,7 @@ anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import getpass
 import signal
 import sys
 import threading
@@ -17,7 +18,8 @@ from pathlib import Path
 from redis import Redis
 from tqdm import tqdm
 
-from heritage import jobs, pipeline
+from heritage import audit, jobs, pipeline
+from heritage.accounts import Accounts, Role
 from heritage.config import Config
 from heritage.errors import HeritageError, InvalidInputError, JobFailedError, NotFoundError, ServiceUnavailableError
 from heritage.ingest import watch
@@ -35,10 +37,10 @@ def _stall_after(config: Config) -> float:
     return config.job_timeout + 60.0
 
 
-def _ingest_path(config: Config, store: Store, path: Path, collection: str, redis: Redis) -> Item:
+def _ingest_path(config: Config, store: Store, path: Path, collection: str, redis: Redis, draft: bool = False) -> Item:
     """Validate and store one PATH, then queue its jobs: what both `ingest` and `watch` do."""
     ingest_plan = plan(path)
-    item = ingest(store, ingest_plan, collection, config.max_pixels, config.max_file_bytes)
+    item = ingest(store, ingest_plan, collection, config.max_pixels, config.max_file_bytes, draft=draft)
     if ingest_plan.skipped:
         print(f"  {path}: left out {len(ingest_plan.skipped)} files that are not page images", file=sys.stderr)
     jobs.enqueue_item(config, store, item, redis)
@@ -52,7 +54,7 @@ def cmd_ingest(args: argparse.Namespace, config: Config, store: Store) -> int:
     for raw in args.paths:
         path = Path(raw)
         try:
-            item = _ingest_path(config, store, path, args.collection or "", redis)
+            item = _ingest_path(config, store, path, args.collection or "", redis, draft=args.draft)
         except (InvalidInputError, NotFoundError) as e:
             print(f"heritage: refused {path}: {e}", file=sys.stderr)
             refused += 1
@@ -106,7 +108,10 @@ def _wait(config: Config, store: Store, items: Sequence[Item]) -> None:
         lines = [f"{s.item.id}: {error}" for s in failed for error in s.errors]
         raise JobFailedError(f"{len(failed)} of {len(items)} items failed:\n  " + "\n  ".join(lines))
     for s in statuses:
-        print(f"published {s.item.id}: {config.base_url}/iiif/{s.item.id}/manifest.json")
+        if store.is_draft(s.item.id):
+            print(f"ready {s.item.id}: a draft, seen by archivists only; `heritage publish {s.item.id}` shows it")
+        else:
+            print(f"published {s.item.id}: {config.base_url}/iiif/{s.item.id}/manifest.json")
 
 
 def _print_item_line(status: ItemStatus) -> None:
@@ -161,6 +166,51 @@ def cmd_withdraw(args: argparse.Namespace, config: Config, store: Store) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace, config: Config, store: Store) -> int:
+    for item_id in args.items:
+        pipeline.make_public(store, config, item_id)
+        audit.record(store, "cli", "publish", item_id)
+        print(f"published {item_id}" if store.manifest_path(item_id).exists() else f"{item_id}: public once processed")
+    return 0
+
+
+def cmd_unpublish(args: argparse.Namespace, config: Config, store: Store) -> int:
+    for item_id in args.items:
+        pipeline.make_draft(store, config, item_id)
+        audit.record(store, "cli", "unpublish", item_id)
+        print(f"{item_id} is a draft again: archivists still see it, the public does not")
+    return 0
+
+
+def _new_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != password:
+        raise InvalidInputError("the two passwords differ")
+    return password
+
+
+def cmd_user(args: argparse.Namespace, config: Config, store: Store) -> int:
+    users = Accounts(store)
+    if args.action == "list":
+        for user in users.users():
+            print(f"{user.username}\t{user.role.value}\t{user.name}\t{user.created}")
+        return 0
+    if not args.username:
+        raise InvalidInputError(f"`heritage user {args.action}` needs a USERNAME")
+    if args.action == "add":
+        role = Role.ADMIN if args.admin else Role.ARCHIVIST
+        user = users.add_user(args.username, _new_password(args), role, args.name or "")
+        audit.record(store, "cli", "add user", user.username, role.value)
+        print(f"created {user.role.value} {user.username}")
+    elif args.action == "password":
+        users.set_password(args.username, _new_password(args))
+        audit.record(store, "cli", "set password", args.username)
+        print(f"new password for {args.username}; their sessions were ended")
+    return 0
+
+
 def cmd_reindex(args: argparse.Namespace, config: Config, store: Store) -> int:
     client = connect(config.opensearch_url)
     name = reindex(client, config.index, pipeline.search_documents(store))
@@ -197,6 +247,7 @@ def parser() -> argparse.ArgumentParser:
     )
     ing.add_argument("--collection", metavar="NAME", help="put the items in this collection (created if new)")
     ing.add_argument("--wait", action="store_true", help="show progress until published; non-zero exit on failure")
+    ing.add_argument("--draft", action="store_true", help="keep the items as drafts, hidden until `heritage publish`")
     ing.set_defaults(func=cmd_ingest)
 
     wt = sub.add_parser("watch", help="ingest item folders and images dropped into the inbox once they stop changing")
@@ -222,6 +273,22 @@ def parser() -> argparse.ArgumentParser:
     wd = sub.add_parser("withdraw", help="take items off the public site and out of search (masters are kept)")
     wd.add_argument("items", nargs="+", metavar="ITEM")
     wd.set_defaults(func=cmd_withdraw)
+
+    for name, func, text in (
+        ("publish", cmd_publish, "show draft items to the public (as soon as they are processed)"),
+        ("unpublish", cmd_unpublish, "make items drafts again: hidden from the public, kept for archivists"),
+    ):
+        pb = sub.add_parser(name, help=text)
+        pb.add_argument("items", nargs="+", metavar="ITEM")
+        pb.set_defaults(func=func)
+
+    us = sub.add_parser("user", help="archivist and administrator accounts")
+    us.add_argument("action", choices=("add", "list", "password"))
+    us.add_argument("username", nargs="?", metavar="USERNAME")
+    us.add_argument("--admin", action="store_true", help="an administrator (manages accounts, empties the trash)")
+    us.add_argument("--name", metavar="NAME", help="the name shown in the workspace and the audit log")
+    us.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
+    us.set_defaults(func=cmd_user)
 
     ri = sub.add_parser("reindex", help="rebuild the search index from the store, then switch the alias to it")
     ri.set_defaults(func=cmd_reindex)

@@ -123,6 +123,7 @@ class Page:
     width: int  # as displayed, after EXIF orientation
     height: int
     original_name: str  # the archivist's file name, for display only
+    rotation: int = 0  # degrees clockwise to turn the master upright (0, 90, 180, 270), after EXIF
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -139,12 +140,14 @@ class Item:
     pages: list[Page]
     collection: str = ""  # a collection slug, or "" for none
     created: str = ""
+    ocr_languages: list[str] = field(default_factory=list)  # models chosen by an archivist; [] = from metadata
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "collection": self.collection,
             "created": self.created,
+            "ocr_languages": self.ocr_languages,
             "metadata": self.metadata.to_json(),
             "pages": [p.to_json() for p in self.pages],
         }
@@ -155,6 +158,7 @@ class Item:
             id=data["id"],
             collection=data.get("collection", ""),
             created=data.get("created", ""),
+            ocr_languages=data.get("ocr_languages", []),
             metadata=DublinCore(**data["metadata"]),
             pages=[Page.from_json(p) for p in data["pages"]],
         )

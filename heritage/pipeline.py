@@ -68,7 +68,11 @@ def run_ocr(store: Store, config: Config, item_id: str, page_id: str) -> None:
     public_name = urls.image_service(config.base_url, page.id)  # its full size is the ALTO's pixel space
     with working_image(store, config, item, page) as source:
         result = ocr_page(
-            source, item.metadata.language, public_name, tesseract=config.tesseract, tessdata=config.tessdata
+            source,
+            item.ocr_languages or item.metadata.language,
+            public_name,
+            tesseract=config.tesseract,
+            tessdata=config.tessdata,
         )
     store.write_ocr(item_id, page_id, result.alto, result.text)
 
@@ -95,7 +99,8 @@ def page_images(store: Store, item: Item) -> list[PageImage]:
 
 
 def publish(store: Store, config: Config, item_id: str) -> None:
-    """Write the item's public folder (manifest, ALTO, text) in one swap, then the collections."""
+    """Write the item's public folder (manifest, ALTO, text) in one swap; a draft stops there,
+    seen only by archivists, until one of them makes it public."""
     item = store.load_item(item_id)
     collection = store.load_collection(item.collection) if item.collection else None
     manifest = build_manifest(config.base_url, item, page_images(store, item), collection)
@@ -105,11 +110,35 @@ def publish(store: Store, config: Config, item_id: str) -> None:
             _copy(store.ocr_path(item.id, page.id, "txt"), staged / "text" / f"{page.id}.txt")
         (staged / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
         store.replace_dir(staged, store.item_public_dir(item.id))
+    if not store.is_draft(item.id):
+        _announce(store, config, item)
+
+
+def _announce(store: Store, config: Config, item: Item) -> None:
+    """Put a processed public item into the collections, search and the publication log."""
     write_collections(store, config)
     client = connect(config.opensearch_url)
     ensure_index(client, config.index)
     index_item(client, config.index, item, page_words(store, item))
     activity.record_published(store, item.id, now(), item.collection)
+
+
+def make_public(store: Store, config: Config, item_id: str) -> None:
+    """Publish a draft: at once if it is processed, else as soon as its publish job runs."""
+    store.set_draft(item_id, False)
+    if store.manifest_path(item_id).exists():
+        _announce(store, config, store.load_item(item_id))
+
+
+def make_draft(store: Store, config: Config, item_id: str) -> None:
+    """Hide an item from the public again; its files stay for the archivists' preview."""
+    was_public = not store.is_draft(item_id) and store.manifest_path(item_id).exists()
+    store.set_draft(item_id, True)
+    if was_public:
+        item = store.load_item(item_id)
+        delete_item(connect(config.opensearch_url), config.index, item.id)
+        write_collections(store, config)
+        activity.record_withdrawn(store, item.id, now(), item.collection)
 
 
 def withdraw(store: Store, config: Config, item_id: str) -> None:
@@ -142,8 +171,12 @@ def _copy(source: Path, dest: Path) -> None:
 
 
 def published_items(store: Store) -> list[Item]:
-    """Items whose public folder is in place: the manifest is the mark of publication."""
-    return [store.load_item(item_id) for item_id in store.item_ids() if store.manifest_path(item_id).exists()]
+    """Items the public sees: processed (their manifest is in place) and not drafts."""
+    return [
+        store.load_item(item_id)
+        for item_id in store.item_ids()
+        if store.manifest_path(item_id).exists() and not store.is_draft(item_id)
+    ]
 
 
 def write_collections(store: Store, config: Config) -> None:

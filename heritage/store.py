@@ -25,6 +25,7 @@ from heritage.errors import NotFoundError, StoreError
 from heritage.model import Collection, Item, Page, Stage, StageState, StageStatus, is_id
 
 _CHUNK = 1 << 20
+DRAFT_MARK = "draft"
 
 
 def now() -> str:
@@ -130,9 +131,11 @@ class Store:
     def master_path(self, item_id: str, page: Page) -> Path:
         return self.item_dir(item_id) / "masters" / page.master
 
-    def create_item(self, item: Item, sources: dict[str, Path]) -> None:
+    def create_item(self, item: Item, sources: dict[str, Path], draft: bool = False) -> None:
         """Store an item whole or not at all: masters and item.json appear in one rename."""
         with self.staging_dir("item") as staged:
+            if draft:
+                (staged / DRAFT_MARK).touch()
             masters = staged / "masters"
             masters.mkdir()
             for page in item.pages:
@@ -144,6 +147,17 @@ class Store:
             if dest.exists():
                 raise StoreError(f"item {item.id} already exists")
             os.rename(staged, dest)
+
+    def is_draft(self, item_id: str) -> bool:
+        """Drafts are processed like any item but only archivists see them (one ``stat``)."""
+        return (self.item_dir(item_id) / DRAFT_MARK).exists()
+
+    def set_draft(self, item_id: str, draft: bool) -> None:
+        mark = self.item_dir(item_id) / DRAFT_MARK
+        if draft:
+            mark.touch()
+        else:
+            mark.unlink(missing_ok=True)
 
     def load_item(self, item_id: str) -> Item:
         path = self.item_dir(item_id) / "item.json"

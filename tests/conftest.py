@@ -22,6 +22,7 @@ import httpx
 import pytest
 import uvicorn
 from redis import Redis
+from starlette.testclient import TestClient
 
 from heritage.config import Config
 from heritage.model import ItemState
@@ -250,3 +251,21 @@ def wait_until_settled(store: Store, item_ids: Iterable[str], timeout: float) ->
 def get(url: str, headers: dict[str, str] | None = None, **kwargs: object) -> httpx.Response:
     """A GET as an English-speaking browser makes it, so assertions can quote the English text."""
     return httpx.get(url, timeout=30, headers={"accept-language": "en", **(headers or {})}, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def web(config: Config) -> Iterator[TestClient]:
+    """The application in-process on this test's store, Redis database and index, logged out."""
+    from heritage.web.app import create_app
+
+    with TestClient(create_app(config), base_url=config.base_url, follow_redirects=False) as client:
+        yield client
+
+
+@pytest.fixture
+def archivist(web: TestClient, store: Store) -> TestClient:
+    """``web`` logged in as the archivist "anna"; ``archivist.csrf`` is the session's token."""
+    from tests.workspace import add_user, log_in
+
+    web.csrf = log_in(web, add_user(store))  # type: ignore[attr-defined]
+    return web

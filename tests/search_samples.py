@@ -47,11 +47,18 @@ def read_alto(path: Path, default_lang: str | None = None) -> tuple[int, int, li
         for line in block.iterfind(".//a:TextLine", ns):
             lang = line.get("LANG") or block.get("LANG") or default_lang
             for s in line.iterfind("a:String", ns):
-                words.append(GtWord(
-                    s.get("CONTENT", ""), round(float(s.get("HPOS", 0))), round(float(s.get("VPOS", 0))),
-                    round(float(s.get("WIDTH", 0))), round(float(s.get("HEIGHT", 0))),
-                    lang, line.get("ID", ""), block.get("ID", ""),
-                ))
+                words.append(
+                    GtWord(
+                        s.get("CONTENT", ""),
+                        round(float(s.get("HPOS", 0))),
+                        round(float(s.get("VPOS", 0))),
+                        round(float(s.get("WIDTH", 0))),
+                        round(float(s.get("HEIGHT", 0))),
+                        lang,
+                        line.get("ID", ""),
+                        block.get("ID", ""),
+                    )
+                )
     return int(float(page.get("WIDTH", 0))), int(float(page.get("HEIGHT", 0))), words
 
 

@@ -58,8 +58,19 @@ def test_the_issue_examples_meet_both_ways(radical_form: str, forms: list[str]) 
         assert meet(radical_form, form) and meet(form, radical_form), (radical_form, form)
 
 
-@pytest.mark.parametrize(("a", "b"), [("ket", "get"), ("me", "ve"), ("gant", "kant"), ("pont", "vont"),
-                                      ("mamm", "bamm"), ("tad", "kad"), ("war", "gwar"), ("c'hoazh", "goaz")])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ket", "get"),
+        ("me", "ve"),
+        ("gant", "kant"),
+        ("pont", "vont"),
+        ("mamm", "bamm"),
+        ("tad", "kad"),
+        ("war", "gwar"),
+        ("c'hoazh", "goaz"),
+    ],
+)
 def test_unrelated_words_stay_apart(a: str, b: str) -> None:
     assert not meet(a, b) and not meet(b, a)
 

@@ -40,8 +40,16 @@ def test_item_metadata_travels_with_each_page() -> None:
     assert item_id == item.id and item_doc["kind"] == "item" and all(d["kind"] == "page" for _, d in docs)
     _, first = docs[0]
     assert first["year"] == 1846 and first["collection"] == "barzaz-breiz"
-    assert sorted(first["facets"]) == [f"{name}{FACET_SEPARATOR}{value}" for name, value in (
-        ("collection", "barzaz-breiz"), ("decade", 1840), ("language", "br"), ("language", "fr"), ("type", "Text"))]
+    assert sorted(first["facets"]) == [
+        f"{name}{FACET_SEPARATOR}{value}"
+        for name, value in (
+            ("collection", "barzaz-breiz"),
+            ("decade", 1840),
+            ("language", "br"),
+            ("language", "fr"),
+            ("type", "Text"),
+        )
+    ]
     assert first["rights"] == "http://creativecommons.org/licenses/by-sa/3.0/"
     assert first["language"] == ["br", "fr"]
     assert docs[0][0] == f"{item.id}.{item.pages[0].id}"
@@ -80,7 +88,13 @@ def test_words_are_cleaned_of_markers_and_spaces() -> None:
 
 def test_year_of_free_text_dates() -> None:
     assert [year_of(d) for d in ("1846", "1846-03-01", "ca. 1840-1850", "[1783]", "XIXe siècle", "")] == [
-        1846, 1846, 1840, 1783, None, None]
+        1846,
+        1846,
+        1840,
+        1783,
+        None,
+        None,
+    ]
 
 
 def test_documents_take_the_real_alto_words() -> None:

@@ -49,8 +49,14 @@ def test_a_run_on_one_line_is_one_union_box(library: Library) -> None:
     page = search_item(library.client, library.alias, item.id, '"Skol Diwan Roazhon"').pages[0]
     (match,) = page.matches
     skol, roazhon = (gt_box(library, "keleier-bremaik", 1, t) for t in ("Skol", "Roazhon."))
-    assert match.boxes == [Box(skol.x, min(skol.y, roazhon.y), roazhon.x + roazhon.w - skol.x,
-                               max(skol.y + skol.h, roazhon.y + roazhon.h) - min(skol.y, roazhon.y))]
+    assert match.boxes == [
+        Box(
+            skol.x,
+            min(skol.y, roazhon.y),
+            roazhon.x + roazhon.w - skol.x,
+            max(skol.y + skol.h, roazhon.y + roazhon.h) - min(skol.y, roazhon.y),
+        )
+    ]
 
 
 def test_only_that_item(library: Library) -> None:

@@ -30,12 +30,12 @@ def test_words_phrases_and_exclusions() -> None:
 
 def test_an_unclosed_quote_runs_to_the_end() -> None:
     assert parse_query('kana "war dreuz ma').phrases == (("war", "dreuz", "ma"),)
-    assert parse_query('«\u00a0ar c’hoad\u00a0»').phrases == (("ar", "c’hoad"),)
+    assert parse_query("«\u00a0ar c’hoad\u00a0»").phrases == (("ar", "c’hoad"),)
 
 
 def test_query_syntax_is_only_words() -> None:
     assert parse_query("title:(a OR b)").words == ("title", "a", "OR", "b")
-    parsed = parse_query("/re.*/ a* foo^2 {\"match_all\": {}}")
+    parsed = parse_query('/re.*/ a* foo^2 {"match_all": {}}')
     assert parsed.words == ("re", "a", "foo", "2") and parsed.phrases == (("match", "all"),)
     assert parse_query("gwall-gamm c'hoari").words == ("gwall-gamm", "c'hoari")
 
@@ -91,10 +91,43 @@ def test_suggest_prefix_is_escaped_for_the_include_regex() -> None:
 
 
 HOSTILE = [
-    "title:(a OR b)", "/re.*/", '"unbalanced', '""', '"', "-", "--tad", "*", "?", "\\", "\\\\\"", "[", "{",
-    "a AND OR NOT", "<script>alert(1)</script>", "'; DROP TABLE pages; --", "\u202egnp.exe", "ﷺ", "𝔱𝔞𝔡",
-    "tad" * 100, "c'h", "’’’", "\u0301", "e\u0301" * 30, "🙂 kana", "ǂ", "ǂ kana", "¦", "\ue000kana\ue001",
-    "\t\n\r kana", "ar c’hoad -", '-"ar c’hoad"', "%00", "${jndi:ldap://x}", "kana~2", "kana^10", "k*a",
+    "title:(a OR b)",
+    "/re.*/",
+    '"unbalanced',
+    '""',
+    '"',
+    "-",
+    "--tad",
+    "*",
+    "?",
+    "\\",
+    '\\\\"',
+    "[",
+    "{",
+    "a AND OR NOT",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE pages; --",
+    "\u202egnp.exe",
+    "ﷺ",
+    "𝔱𝔞𝔡",
+    "tad" * 100,
+    "c'h",
+    "’’’",
+    "\u0301",
+    "e\u0301" * 30,
+    "🙂 kana",
+    "ǂ",
+    "ǂ kana",
+    "¦",
+    "\ue000kana\ue001",
+    "\t\n\r kana",
+    "ar c’hoad -",
+    '-"ar c’hoad"',
+    "%00",
+    "${jndi:ldap://x}",
+    "kana~2",
+    "kana^10",
+    "k*a",
 ]
 
 

@@ -25,12 +25,32 @@ SAMPLE_NAMES = {
 def library() -> Iterator[Library]:
     entries = [(name, *sample_item(name, collection)) for name, collection in SAMPLE_NAMES.items()]
     entries.append(("voltaire", *sample_item("real/voltaire-henriade-1728", "imprimes", default_lang="fr")))
-    mutations = [line_words([line]) for line in ("Ur kador koad", "Ur gador koad", "Ar c'hador koad",
-                                                 "He mamm", "He vamm", "Gwin ruz", "Ar win ruz")]
+    mutations = [
+        line_words([line])
+        for line in (
+            "Ur kador koad",
+            "Ur gador koad",
+            "Ar c'hador koad",
+            "He mamm",
+            "He vamm",
+            "Gwin ruz",
+            "Ar win ruz",
+        )
+    ]
     mutations.append(line_words(["le chat"], "fr") + line_words(["ar c'hazh"], "br", 1) + line_words(["noir"], "fr", 2))
-    entries.append(("mutations", *made_up_item(
-        "Skouerioù evit an testoù", mutations, date="1975", type="Dataset",
-        rights="http://creativecommons.org/publicdomain/zero/1.0/", language=["br"])))
+    entries.append(
+        (
+            "mutations",
+            *made_up_item(
+                "Skouerioù evit an testoù",
+                mutations,
+                date="1975",
+                type="Dataset",
+                rights="http://creativecommons.org/publicdomain/zero/1.0/",
+                language=["br"],
+            ),
+        )
+    )
     hostile = [line_words(["<script>alert(1)</script> & co", "Komz a ra karan-", "tezus ervat"])]
     entries.append(("hostile", *made_up_item("Testenn", hostile, collection="made-up-2", date="2001")))
     yield from indexed_library(entries)
@@ -176,9 +196,16 @@ def _overlap(a: Box, b: GtWord) -> float:
     return inter / (a.w * a.h + b.w * b.h - inter)
 
 
-@pytest.mark.parametrize(("q", "expected"), [
-    ("iaouank", "iaouank"), ("vreur", "vreur"), ("chante", "chante"), ("c’hoari", "c’hoari"), ("tad", "dad"),
-])
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("iaouank", "iaouank"),
+        ("vreur", "vreur"),
+        ("chante", "chante"),
+        ("c’hoari", "c’hoari"),
+        ("tad", "dad"),
+    ],
+)
 def test_hit_boxes_are_the_ground_truth_word_boxes(library: Library, q: str, expected: str) -> None:
     result = run(library, q, page_size=50)
     names = {item.id: name for name, item in library.items.items()}
@@ -194,7 +221,6 @@ def test_hit_boxes_are_the_ground_truth_word_boxes(library: Library, q: str, exp
             assert _overlap(box, best) > 0.9, (q, name, box, best)
             seen.add(fold(best.text).strip(".,;:!?"))
     assert fold(expected) in seen
-
 
 
 def test_every_highlighted_field_has_one_chunk_per_word(library: Library) -> None:

@@ -114,11 +114,18 @@ def ensure_collection(store: Store, name: str) -> None:
         store.save_collection(Collection(slug=slug, name=name.strip()))
 
 
-def ingest(store: Store, ingest_plan: IngestPlan, collection: str, max_pixels: int, max_bytes: int) -> Item:
+def ingest(
+    store: Store,
+    ingest_plan: IngestPlan,
+    collection: str,
+    max_pixels: int,
+    max_bytes: int,
+    draft: bool = False,
+) -> Item:
     """Validate every file, then store the item in one step and record its collection."""
     checked = [check_image(path, max_pixels, max_bytes) for path in ingest_plan.images]
     slug = collection_slug(collection) if collection else ""
     item, sources = build_item(checked, ingest_plan.metadata, slug)
-    store.create_item(item, sources)
+    store.create_item(item, sources, draft=draft)
     ensure_collection(store, collection)
     return item

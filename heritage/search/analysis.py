@@ -83,8 +83,9 @@ def analysis_settings() -> dict[str, Any]:
         },
         "analyzer": {
             BRETON: analyzer(["typography"], "standard", ["gap", "lowercase", "breton_elision", "asciifolding"]),
-            FRENCH: analyzer(["typography"], "standard",
-                             ["gap", "lowercase", "french_elision", "french_stem", "asciifolding"]),
+            FRENCH: analyzer(
+                ["typography"], "standard", ["gap", "lowercase", "french_elision", "french_stem", "asciifolding"]
+            ),
             NEUTRAL: analyzer(["typography"], "standard", ["gap", "lowercase", "asciifolding"]),
             PREPARED: analyzer([], "prepared", ["gap"]),
             PREPARED_BRIDGED: analyzer([], "prepared", ["gap", "bridges"]),

@@ -73,8 +73,10 @@ class Mutation:
 
 
 MUTATIONS: tuple[Mutation, ...] = (
-    *(Mutation("soft", r, m) for r, m in (("k", "g"), ("t", "d"), ("p", "b"), ("g", "c'h"), ("gw", "w"),
-                                           ("b", "v"), ("d", "z"), ("m", "v"))),
+    *(
+        Mutation("soft", r, m)
+        for r, m in (("k", "g"), ("t", "d"), ("p", "b"), ("g", "c'h"), ("gw", "w"), ("b", "v"), ("d", "z"), ("m", "v"))
+    ),
     *(Mutation("aspirate", r, m) for r, m in (("k", "c'h"), ("p", "f"), ("t", "z"))),
     *(Mutation("hard", r, m) for r, m in (("b", "p"), ("d", "t"), ("g", "k"), ("gw", "kw"))),
     *(Mutation("mixed", r, m) for r, m in (("b", "v"), ("d", "t"), ("g", "c'h"), ("gw", "w"), ("m", "v"))),
@@ -82,10 +84,19 @@ MUTATIONS: tuple[Mutation, ...] = (
 """The mutations of the standard grammars, as the issue lists them."""
 
 MUTATION_CLASSES: tuple[tuple[str, str], ...] = (
-    ("c'hw", "ω"), ("gw", "ω"), ("kw", "ω"), ("w", "ω"),  # gw -> w (soft), kw (hard); 1846 c'hoa- = c'hwa-
-    ("c'h", "κ"), ("k", "κ"), ("g", "κ"),
-    ("t", "τ"), ("d", "τ"), ("z", "τ"),
-    ("p", "π"), ("b", "π"), ("f", "π"),
+    ("c'hw", "ω"),
+    ("gw", "ω"),
+    ("kw", "ω"),
+    ("w", "ω"),  # gw -> w (soft), kw (hard); 1846 c'hoa- = c'hwa-
+    ("c'h", "κ"),
+    ("k", "κ"),
+    ("g", "κ"),
+    ("t", "τ"),
+    ("d", "τ"),
+    ("z", "τ"),
+    ("p", "π"),
+    ("b", "π"),
+    ("f", "π"),
     ("m", "μ"),
     ("v", "β"),
 )
@@ -94,11 +105,39 @@ MUTATION_CLASSES: tuple[tuple[str, str], ...] = (
 BRIDGES: dict[str, tuple[str, ...]] = {"π": ("β",), "μ": ("β",), "β": ("π", "μ")}
 """Classes a query word also seeks: v-words may be b-words or m-words mutated."""
 
-FIXED_WORDS: frozenset[str] = frozenset({
-    "ba", "be", "bet", "bez", "bo", "da", "de", "dre", "gant", "get", "ket", "ma", "me", "met", "mez",
-    "pa", "pe", "pez", "ta", "te", "tre", "va", "ve", "vez", "vo", "war", "ze", "zo",
-    "c'hwaz",  # c'hoazh "still"
-})
+FIXED_WORDS: frozenset[str] = frozenset(
+    {
+        "ba",
+        "be",
+        "bet",
+        "bez",
+        "bo",
+        "da",
+        "de",
+        "dre",
+        "gant",
+        "get",
+        "ket",
+        "ma",
+        "me",
+        "met",
+        "mez",
+        "pa",
+        "pe",
+        "pez",
+        "ta",
+        "te",
+        "tre",
+        "va",
+        "ve",
+        "vez",
+        "vo",
+        "war",
+        "ze",
+        "zo",
+        "c'hwaz",  # c'hoazh "still"
+    }
+)
 """Particles, pronouns and auxiliaries that keep their own key, in respelled form (``gand``,
 ``ked``, ``mes``, ``pezh``, ``c'hoazh`` respell to the forms above)."""
 
@@ -118,38 +157,92 @@ class SpellingRule:
 
 
 SPELLING_RULES: tuple[SpellingRule, ...] = (
-    SpellingRule("qu", "qu", "k", (("quer", "ker"), ("quement", "kement")),
-                 "before Le Gonidec (1807) /k/ was written c, qu as in French"),
-    SpellingRule("c", "c(?!'|h)", "k", (("caer", "kaer"), ("coms", "komz")),
-                 "c for /k/ in old prints; c'h and ch are kept"),
-    SpellingRule("gu", "^gu(?=[aeio])", "gw", (("guelas", "gwelas"), ("guerz", "gwerz")),
-                 "Middle Breton gu- before a vowel is modern gw-"),
-    SpellingRule("y", "y", "i", (("iaouank", "yaouank"), ("iez", "yezh"), ("ialc'h", "yalc'h")),
-                 "the semi-vowel is i in Le Gonidec and KLT, y in modern spelling (and -iou/-you)"),
-    SpellingRule("zh", "zh", "z", (("koz", "kozh"), ("Breiz", "Breizh"), ("lazet", "lazhet"), ("diouz", "diouzh")),
-                 "zh (1941, KLT z + Vannetais h) is z in older spellings"),
-    SpellingRule("w", "^(g|k|c'h)o(?=[ae])", r"\1w", (("goad", "gwad"), ("goaz", "gwaz")),
-                 "1846 writes o for /w/ after g-, k-, c'h- (gouel, gouez keep their ou)"),
-    SpellingRule("ou", "^c'hou(?=[aei])", "c'hw", (("c'houec'h", "c'hwec'h"), ("c'houez", "c'hwezh")),
-                 "and ou after c'h-"),
-    SpellingRule("double", r"([bdfgklmnprstvz])\1", r"\1",
-                 (("ann", "an"), ("enn", "en"), ("oann", "oan"), ("vinn", "vin"), ("well", "wel")),
-                 "Le Gonidec doubles final n and some consonants (ann heol, enn noz)"),
-    SpellingRule("eo", "(?<=[a-z])([ae])o$", r"\1v", (("beo", "bev"), ("nao", "nav"), ("glao", "glav")),
-                 "final -eo/-ao of 1846 is -ev/-av today"),
-    SpellingRule("nasal", "(?<=[a-z]{3})([ai])n$", r"\1",
-                 (("kana", "kanañ"), ("gantan", "gantañ"), ("digeri", "digeriñ")),
-                 "old infinitives -a/-i are modern -añ/-iñ; KLT -an is -añ (folded to -an); words of five "
-                 "letters or more, so that din 'to me' stays apart from ti 'house'"),
-    SpellingRule("s", "(?<=[a-z])s$", "z", (("braz", "bras"), ("lavaraz", "lavaras"), ("euz", "eus")),
-                 "final -z of 1846 is often -s today"),
-    SpellingRule("d", "(?<=[a-z])d$", "t", (("gand", "gant"), ("evid", "evit"), ("mad", "mat"), ("ked", "ket")),
-                 "final consonants: old spelling writes the voiced one"),
+    SpellingRule(
+        "qu",
+        "qu",
+        "k",
+        (("quer", "ker"), ("quement", "kement")),
+        "before Le Gonidec (1807) /k/ was written c, qu as in French",
+    ),
+    SpellingRule(
+        "c", "c(?!'|h)", "k", (("caer", "kaer"), ("coms", "komz")), "c for /k/ in old prints; c'h and ch are kept"
+    ),
+    SpellingRule(
+        "gu",
+        "^gu(?=[aeio])",
+        "gw",
+        (("guelas", "gwelas"), ("guerz", "gwerz")),
+        "Middle Breton gu- before a vowel is modern gw-",
+    ),
+    SpellingRule(
+        "y",
+        "y",
+        "i",
+        (("iaouank", "yaouank"), ("iez", "yezh"), ("ialc'h", "yalc'h")),
+        "the semi-vowel is i in Le Gonidec and KLT, y in modern spelling (and -iou/-you)",
+    ),
+    SpellingRule(
+        "zh",
+        "zh",
+        "z",
+        (("koz", "kozh"), ("Breiz", "Breizh"), ("lazet", "lazhet"), ("diouz", "diouzh")),
+        "zh (1941, KLT z + Vannetais h) is z in older spellings",
+    ),
+    SpellingRule(
+        "w",
+        "^(g|k|c'h)o(?=[ae])",
+        r"\1w",
+        (("goad", "gwad"), ("goaz", "gwaz")),
+        "1846 writes o for /w/ after g-, k-, c'h- (gouel, gouez keep their ou)",
+    ),
+    SpellingRule(
+        "ou", "^c'hou(?=[aei])", "c'hw", (("c'houec'h", "c'hwec'h"), ("c'houez", "c'hwezh")), "and ou after c'h-"
+    ),
+    SpellingRule(
+        "double",
+        r"([bdfgklmnprstvz])\1",
+        r"\1",
+        (("ann", "an"), ("enn", "en"), ("oann", "oan"), ("vinn", "vin"), ("well", "wel")),
+        "Le Gonidec doubles final n and some consonants (ann heol, enn noz)",
+    ),
+    SpellingRule(
+        "eo",
+        "(?<=[a-z])([ae])o$",
+        r"\1v",
+        (("beo", "bev"), ("nao", "nav"), ("glao", "glav")),
+        "final -eo/-ao of 1846 is -ev/-av today",
+    ),
+    SpellingRule(
+        "nasal",
+        "(?<=[a-z]{3})([ai])n$",
+        r"\1",
+        (("kana", "kanañ"), ("gantan", "gantañ"), ("digeri", "digeriñ")),
+        "old infinitives -a/-i are modern -añ/-iñ; KLT -an is -añ (folded to -an); words of five "
+        "letters or more, so that din 'to me' stays apart from ti 'house'",
+    ),
+    SpellingRule(
+        "s",
+        "(?<=[a-z])s$",
+        "z",
+        (("braz", "bras"), ("lavaraz", "lavaras"), ("euz", "eus")),
+        "final -z of 1846 is often -s today",
+    ),
+    SpellingRule(
+        "d",
+        "(?<=[a-z])d$",
+        "t",
+        (("gand", "gant"), ("evid", "evit"), ("mad", "mat"), ("ked", "ket")),
+        "final consonants: old spelling writes the voiced one",
+    ),
     SpellingRule("b", "(?<=[a-z])b$", "p", (("heb", "hep"), ("peb", "pep")), "final b/p likewise"),
-    SpellingRule("g", "(?<=[a-z])g$", "k", (("brezonek", "brezhoneg"), ("pennadik", "pennadig")),
-                 "final g/k likewise"),
-    SpellingRule("articles", "^eu([nl])$", r"u\1", (("eunn", "un"), ("eul", "ul")),
-                 "KLT indefinite article eun/eul is un/ul since 1941 (eur is left alone: it is also 'hour')"),
+    SpellingRule("g", "(?<=[a-z])g$", "k", (("brezonek", "brezhoneg"), ("pennadik", "pennadig")), "final g/k likewise"),
+    SpellingRule(
+        "articles",
+        "^eu([nl])$",
+        r"u\1",
+        (("eunn", "un"), ("eul", "ul")),
+        "KLT indefinite article eun/eul is un/ul since 1941 (eur is left alone: it is also 'hour')",
+    ),
     SpellingRule("ive", "^ive$", "ivez", (("ive", "ivez"),), "1846 ive 'also' is ivez"),
 )
 """Applied in this order to each lowercased, folded, elided token."""
@@ -181,8 +274,8 @@ def radical(token: str) -> str:
     if token in ONLY_FROM_M:
         return "μ" + token[1:]
     for initial, cls in MUTATION_CLASSES:
-        if token.startswith(initial) and token[len(initial):][:1].isalpha():
-            return cls + token[len(initial):]
+        if token.startswith(initial) and token[len(initial) :][:1].isalpha():
+            return cls + token[len(initial) :]
     return token
 
 

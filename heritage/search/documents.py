@@ -121,8 +121,11 @@ def _metadata(item: Item, languages: list[str]) -> dict[str, Any]:
     year = year_of(metadata.date)
     decade = None if year is None else year - year % 10
     facets = [f"language{FACET_SEPARATOR}{lang}" for lang in languages]
-    facets += [f"{name}{FACET_SEPARATOR}{value}" for name, value in
-               (("collection", item.collection), ("type", metadata.type), ("decade", decade)) if value]
+    facets += [
+        f"{name}{FACET_SEPARATOR}{value}"
+        for name, value in (("collection", item.collection), ("type", metadata.type), ("decade", decade))
+        if value
+    ]
     return {
         "item_id": item.id,
         "collection": item.collection,

@@ -189,16 +189,18 @@ def parse_search(response: dict[str, Any], request: SearchRequest) -> SearchResu
     for hit in response["hits"]["hits"]:
         source = hit["_source"]
         layout, matched = _page_words(hit)
-        hits.append(Hit(
-            item_id=source["item_id"],
-            page_id=source["page_id"],
-            page_number=source["page_number"],
-            title=source.get("title", ""),
-            date=source.get("date", ""),
-            collection=source.get("collection", ""),
-            snippet=snippet(layout.words, matched),
-            boxes=[layout.box(i) for i in matched],
-        ))
+        hits.append(
+            Hit(
+                item_id=source["item_id"],
+                page_id=source["page_id"],
+                page_number=source["page_number"],
+                title=source.get("title", ""),
+                date=source.get("date", ""),
+                collection=source.get("collection", ""),
+                snippet=snippet(layout.words, matched),
+                boxes=[layout.box(i) for i in matched],
+            )
+        )
     return SearchResult(response["hits"]["total"]["value"], request.page, request.page_size, hits, _facets(response))
 
 
@@ -209,9 +211,9 @@ def parse_item_search(response: dict[str, Any]) -> ItemSearchResult:
         words = layout.words
         matches = [
             Match(
-                text=" ".join(words[run[0]: run[-1] + 1]),
-                before=" ".join(words[max(0, run[0] - CONTEXT_WORDS): run[0]]),
-                after=" ".join(words[run[-1] + 1: run[-1] + 1 + CONTEXT_WORDS]),
+                text=" ".join(words[run[0] : run[-1] + 1]),
+                before=" ".join(words[max(0, run[0] - CONTEXT_WORDS) : run[0]]),
+                after=" ".join(words[run[-1] + 1 : run[-1] + 1 + CONTEXT_WORDS]),
                 boxes=layout.line_boxes(run),
             )
             for run in _runs(matched)

@@ -113,8 +113,12 @@ def index_item(
             helpers.bulk(client, _actions(alias, documents), chunk_size=_BULK_CHUNK, max_chunk_bytes=_BULK_BYTES)
         except helpers.BulkIndexError as e:
             raise ServiceUnavailableError(f"OpenSearch refused pages of item {item.id}: {_bulk_error(e)}") from e
-        stale = {"bool": {"filter": [{"term": {"item_id": item.id}}],
-                          "must_not": [{"ids": {"values": [doc_id for doc_id, _ in documents]}}]}}
+        stale = {
+            "bool": {
+                "filter": [{"term": {"item_id": item.id}}],
+                "must_not": [{"ids": {"values": [doc_id for doc_id, _ in documents]}}],
+            }
+        }
         client.delete_by_query(index=alias, body={"query": stale}, conflicts="proceed")
         if refresh:
             client.indices.refresh(index=alias)
@@ -147,7 +151,10 @@ def reindex(client: OpenSearch, alias: str, documents: Iterable[Document]) -> st
         try:
             try:
                 for _ in helpers.parallel_bulk(
-                    client, _actions(name, documents), thread_count=2, chunk_size=_BULK_CHUNK,
+                    client,
+                    _actions(name, documents),
+                    thread_count=2,
+                    chunk_size=_BULK_CHUNK,
                     max_chunk_bytes=_BULK_BYTES,
                 ):
                     pass
@@ -177,4 +184,3 @@ def drop_index(client: OpenSearch, alias: str) -> list[str]:
         for index in indices:
             client.indices.delete(index=index, ignore_unavailable=True)
     return indices
-

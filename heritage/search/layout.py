@@ -56,7 +56,7 @@ class Layout:
         self._line_starts: list[int] = stored.get("line_starts", [])
 
     def box(self, i: int) -> Box:
-        return Box(*self._boxes[4 * i: 4 * i + 4])
+        return Box(*self._boxes[4 * i : 4 * i + 4])
 
     def line(self, i: int) -> int:
         return bisect_right(self._line_starts, i) - 1

@@ -52,7 +52,7 @@ PAGES = {"term": {"kind": "page"}}
 ITEMS = {"term": {"kind": "item"}}
 PREPARED = {VARIANTS_FIELD: breton.variants_key}
 
-_QUOTES = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]")
+_QUOTES = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\u02bc\-][^\W_]+)*")
 _DROPPED = frozenset({"Mn", "Me", "Cf", "Co", "Cs"})
 
@@ -310,8 +310,12 @@ def build_suggest(prefix: str, limit: int) -> dict[str, Any]:
     key = suggest_key(prefix)
     include = "".join(c if c.isascii() and c.isalnum() else f"\\{c}" for c in key) + ".*"
     field = f"vocab.{terms.initial(key)}"
-    aggregation = {"field": field, "include": include, "size": limit * 2,
-                   "order": [{"_count": "desc"}, {"_key": "asc"}]}
+    aggregation = {
+        "field": field,
+        "include": include,
+        "size": limit * 2,
+        "order": [{"_count": "desc"}, {"_key": "asc"}],
+    }
     query = {"bool": {"filter": [ITEMS, {"prefix": {field: key}}]}}
     return {"size": 0, "query": query, "aggs": {"terms": {"terms": aggregation}}}
 
@@ -320,5 +324,8 @@ def build_item_vocabulary(item_id: str, limit: int) -> dict[str, Any]:
     """The vocabulary of one item (its words with the pages holding each), to filter in Python."""
     _check_limit(limit)
     _check_item(item_id)
-    return {"size": 1, "query": {"bool": {"filter": [ITEMS, {"term": {"item_id": item_id}}]}},
-            "_source": ["vocab_pages"]}
+    return {
+        "size": 1,
+        "query": {"bool": {"filter": [ITEMS, {"term": {"item_id": item_id}}]}},
+        "_source": ["vocab_pages"],
+    }

@@ -16,15 +16,30 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
+from starlette.types import Scope
 
+from heritage.accounts import Accounts
 from heritage.config import Config
 from heritage.errors import HeritageError
 from heritage.harvest.routes import routes as harvest_routes
 from heritage.iiif import urls
-from heritage.model import is_id
 from heritage.search.client import connect
 from heritage.store import Store
-from heritage.web import api_docs, browse, embed, i18n, images, reader, search_api, seo
+from heritage.web import (
+    api_docs,
+    auth,
+    browse,
+    embed,
+    i18n,
+    images,
+    reader,
+    search_api,
+    seo,
+    visibility,
+    workspace_admin,
+    workspace_items,
+    workspace_upload,
+)
 from heritage.web.assets import STATIC_DIR, AssetFiles
 from heritage.web.catalogue import Catalogue
 from heritage.web.iiif_files import DOCUMENT_MAX_AGE, IIIFFiles, json_media_type
@@ -42,6 +57,12 @@ def create_app(config: Config | None = None) -> Starlette:
     client = connect(config.opensearch_url)
     catalogue = Catalogue(store)
 
+    def iiif_public(path: str) -> bool:
+        return catalogue.snapshot().is_public_path(path)
+
+    def archivist(scope: Scope) -> bool:
+        return auth.is_archivist(Request(scope))
+
     async def collection_json(request: Request) -> Response:
         slug = request.path_params.get("slug", "")
         if slug and not _SLUG.match(slug):
@@ -58,7 +79,8 @@ def create_app(config: Config | None = None) -> Starlette:
     async def image_base(request: Request) -> Response:
         """Image API 3: the base URI of an image redirects to its info.json."""
         page_id = request.path_params["page_id"]
-        if not is_id(page_id) or not (store.image_dir(page_id) / "info.json").exists():
+        visibility.require_page(request, page_id)
+        if not (store.image_dir(page_id) / "info.json").exists():
             raise HTTPException(404)
         return RedirectResponse(f"{urls.image_service(config.base_url, page_id)}/info.json", status_code=303)
 
@@ -85,7 +107,9 @@ def create_app(config: Config | None = None) -> Starlette:
             status = 500
         if request.url.path.startswith(("/iiif/", "/api/")):
             return JSONResponse({"error": "not found" if status == 404 else "error"}, status_code=status)
-        message = str(exc) if isinstance(exc, HeritageError) and status == 400 else None
+        if status == 401 and request.method == "GET":
+            return auth.login_redirect(request)
+        message = str(exc) if isinstance(exc, HeritageError) and status in (400, 413) else None
         response = render(request, "error.html", {"status": status, "message": message}, status_code=status)
         if status == 503:
             response.headers["retry-after"] = "30"
@@ -96,6 +120,12 @@ def create_app(config: Config | None = None) -> Starlette:
         *reader.routes(config, store, client, catalogue),
         *seo.routes(config, catalogue),
         Route("/language", switch_language),
+        Route("/login", auth.login, methods=["GET", "POST"]),
+        Route("/logout", auth.logout, methods=["POST"]),
+        Route("/logout/everywhere", auth.logout_everywhere, methods=["POST"]),
+        *workspace_items.routes(config, store),
+        *workspace_upload.routes(config, store),
+        *workspace_admin.routes(config, store),
         Route("/healthz", healthz),
         Route("/iiif/collection", collection_json),
         Route("/iiif/collection/{slug}", collection_json),
@@ -105,7 +135,7 @@ def create_app(config: Config | None = None) -> Starlette:
         *harvest_routes(config, store),
         *api_docs.routes(config),
         *embed.routes(config, store, catalogue),
-        Mount("/iiif", IIIFFiles(directory=store.iiif, check_dir=False)),
+        Mount("/iiif", IIIFFiles(directory=store.iiif, check_dir=False, public=iiif_public, archivist=archivist)),
         Mount("/static", AssetFiles(directory=STATIC_DIR)),
     ]
     middleware = [
@@ -119,4 +149,6 @@ def create_app(config: Config | None = None) -> Starlette:
         exception_handlers={HTTPException: error_page, HeritageError: error_page, 500: error_page},
     )
     app.state.config = config
+    app.state.accounts = Accounts(store)
+    app.state.catalogue = catalogue
     return app

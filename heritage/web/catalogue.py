@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 
 from heritage.iiif.manifest import PageImage
-from heritage.model import Collection, Item
+from heritage.model import Collection, Item, is_id
 from heritage.pipeline import page_images, published_items
 from heritage.store import Store
 
@@ -28,6 +28,19 @@ class Snapshot:
     entries: list[Entry]  # newest publication first
     by_id: dict[str, Entry]
     collections: dict[str, Collection]  # by slug, only those with published items
+    public_pages: frozenset[str]
+
+    def is_public_path(self, path: str) -> bool:
+        """Whether a file of the IIIF tree belongs to a published item (or to no item at all).
+
+        An allow-list: the files of a draft, or of an item still being processed, are hidden
+        until its publication rewrites the collections and so this snapshot."""
+        parts = path.strip("/").split("/")
+        if parts[0] == "image":
+            return len(parts) > 1 and parts[1] in self.public_pages
+        if is_id(parts[0]):
+            return parts[0] in self.by_id
+        return True
 
     def in_collection(self, slug: str) -> list[Entry]:
         return [e for e in self.entries if e.item.collection == slug]
@@ -37,7 +50,7 @@ class Catalogue:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._version: int | None = None
-        self._snapshot = Snapshot([], {}, {})
+        self._snapshot = Snapshot([], {}, {}, frozenset())
 
     def _version_now(self) -> int | None:
         try:
@@ -60,4 +73,5 @@ class Catalogue:
         entries.sort(key=lambda e: (e.published, e.item.id), reverse=True)
         used = {e.item.collection for e in entries}
         collections = {c.slug: c for c in self.store.collections() if c.slug in used}
-        return Snapshot(entries, {e.item.id: e for e in entries}, collections)
+        pages = frozenset(page.id for e in entries for page in e.item.pages)
+        return Snapshot(entries, {e.item.id: e for e in entries}, collections, pages)

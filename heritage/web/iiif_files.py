@@ -7,9 +7,11 @@ viewers on other origins, the IIIF JSON-LD media types when asked for, and cache
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
@@ -29,6 +31,23 @@ def json_media_type(path: str, accept: str) -> str:
 
 
 class IIIFFiles(StaticFiles):
+    """``public(path)`` says whether a file belongs to a published item; drafts' files are on disk
+    like the others but only an ``archivist(scope)`` gets them, and never from a shared cache."""
+
+    def __init__(self, *, public: Callable[[str], bool], archivist: Callable[[Scope], bool], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.public = public
+        self.archivist = archivist
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        if self.public(path):
+            return await super().get_response(path, scope)
+        if not self.archivist(scope):
+            raise HTTPException(404)
+        response = await super().get_response(path, scope)
+        response.headers["cache-control"] = "private, no-store"
+        return response
+
     def file_response(
         self, full_path: Any, stat_result: os.stat_result, scope: Scope, status_code: int = 200
     ) -> Response:

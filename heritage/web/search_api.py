@@ -24,6 +24,7 @@ from heritage.search import content_search
 from heritage.search.api import search, search_item, suggest_terms
 from heritage.search.query import Filters, SearchRequest, Sort
 from heritage.store import Store
+from heritage.web import visibility
 
 ITEM_PAGE_SIZE = 100
 SUGGESTIONS = 10
@@ -99,6 +100,7 @@ def routes(config: Config, store: Store, client: OpenSearch) -> list[Route]:
         item_id = request.path_params["item_id"]
         if not is_id(item_id) or not store.manifest_path(item_id).exists():
             raise NotFoundError(f"no published item {item_id!r}")
+        visibility.require_item(request, item_id)
         return item_id
 
     def api_search(request: Request) -> Response:
