@@ -174,6 +174,7 @@ class Item:
 class Collection:
     slug: str
     name: str
+    description: str = ""  # what archivists say about it; the IIIF Collection's summary
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -145,13 +145,18 @@ def withdraw(store: Store, config: Config, item_id: str) -> None:
     """Take an item off the public site and out of search; its masters and OCR stay in the store."""
     item = store.load_item(item_id)
     delete_item(connect(config.opensearch_url), config.index, item.id)
+    remove_public_files(store, item)
+    write_collections(store, config)
+    activity.record_withdrawn(store, item.id, now(), item.collection)
+
+
+def remove_public_files(store: Store, item: Item) -> None:
+    """Take an item's public folder and page images out of sight; its tiles are to be made again."""
     store.remove_dir(store.item_public_dir(item.id))
     for page in item.pages:
         store.remove_dir(store.image_dir(page.id))
         store.set_stage_status(item.id, page.id, Stage.TILES, StageStatus(StageState.QUEUED, updated=now()))
     store.set_publish_status(item.id, StageStatus(StageState.QUEUED, error="withdrawn", updated=now()))
-    write_collections(store, config)
-    activity.record_withdrawn(store, item.id, now(), item.collection)
 
 
 def page_words(store: Store, item: Item) -> dict[str, list[Word]]:
@@ -192,5 +197,11 @@ def write_collections(store: Store, config: Config) -> None:
             members = [entries[i.id] for i in items if i.collection == collection.slug]
             store.write_json(
                 store.collection_path(collection.slug),
-                build_collection(config.base_url, members, {"none": [collection.name]}, collection.slug),
+                build_collection(
+                    config.base_url,
+                    members,
+                    {"none": [collection.name]},
+                    collection.slug,
+                    {"none": [collection.description]} if collection.description else None,
+                ),
             )

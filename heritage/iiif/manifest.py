@@ -6,6 +6,7 @@ from fetching our own ``info.json`` over HTTP (which is what prezi3's ``*_from_i
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Sequence
@@ -194,7 +195,7 @@ def build_manifest(
         manifest.partOf = [
             {"id": urls.collection(base, collection.slug), "type": "Collection", "label": {"none": [collection.name]}}
         ]
-    return json.loads(manifest.json())
+    return plain_text_values(json.loads(manifest.json()))
 
 
 def _attribution(dc: DublinCore) -> str:
@@ -210,6 +211,30 @@ class CollectionEntry:
     thumbnail: dict[str, Any]
 
 
+_TEXT_PROPERTIES = frozenset({"label", "summary", "value"})
+
+
+def as_plain_text(value: str) -> str:
+    """A value viewers would take for HTML (Presentation 3 §4.3: it starts with < and ends with >)
+    is archivists' text that happens to look like markup: escape it inside a ``<span>`` so every
+    viewer shows the characters instead of running them."""
+    stripped = value.strip()
+    if stripped.startswith("<") and stripped.endswith(">"):
+        return f"<span>{html.escape(value, quote=False)}</span>"
+    return value
+
+
+def plain_text_values(node: Any, key: str = "") -> Any:
+    """Apply ``as_plain_text`` to every string of every language map in a IIIF document."""
+    if isinstance(node, dict):
+        if key in _TEXT_PROPERTIES and all(isinstance(v, list) for v in node.values()):
+            return {lang: [as_plain_text(v) if isinstance(v, str) else v for v in vs] for lang, vs in node.items()}
+        return {k: plain_text_values(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain_text_values(v, key) for v in node]
+    return node
+
+
 def entry_for(base: str, item: Item, first_image: PageImage) -> CollectionEntry:
     return CollectionEntry(
         item.id, language_map(item.metadata.title, item.metadata.language), thumbnail(base, first_image)
@@ -217,15 +242,20 @@ def entry_for(base: str, item: Item, first_image: PageImage) -> CollectionEntry:
 
 
 def build_collection(
-    base: str, entries: Sequence[CollectionEntry], label: dict[str, list[str]], slug: str = ""
+    base: str,
+    entries: Sequence[CollectionEntry],
+    label: dict[str, list[str]],
+    slug: str = "",
+    summary: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     collection = Collection(
         id=urls.collection(base, slug),
         label=label,
+        **({"summary": summary} if summary else {}),
         provider=[_provider(base)],
         items=[
             ManifestRef(id=urls.manifest(base, e.item_id), type="Manifest", label=e.label, thumbnail=[e.thumbnail])
             for e in entries
         ],
     )
-    return json.loads(collection.json())
+    return plain_text_values(json.loads(collection.json()))

@@ -132,7 +132,7 @@ def render_private(request: Request, template: str, context: dict[str, object], 
 
 def login_redirect(request: Request) -> Response:
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(here)}", status_code=303)
+    return RedirectResponse(f"/login?next={quote(here, safe='')}", status_code=303)
 
 
 def _client_key(request: Request) -> str:
