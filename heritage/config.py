@@ -74,7 +74,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "HERITAGE_INBOX",
-        "inbox",
+        "scans/inbox",
         "Hot folder `heritage watch` ingests from (relative to the working directory); taken entries move"
         " to its .done/, refused ones to .failed/ with a REPORT.txt.",
     ),
