@@ -24,6 +24,8 @@ def robots_txt(base_url: str) -> str:
         "Disallow: /iiif/\n"
         "Disallow: /api/\n"
         "Disallow: /language\n"
+        "Disallow: /login\n"
+        "Disallow: /workspace\n"
         "Disallow: /search\n"
         f"Sitemap: {base_url}/sitemap.xml\n"
     )
