@@ -18,7 +18,7 @@ from pathlib import Path
 from redis import Redis
 from tqdm import tqdm
 
-from heritage import audit, jobs, pipeline
+from heritage import audit, enqueue, jobs, pipeline
 from heritage.accounts import Accounts, Role
 from heritage.config import Config
 from heritage.errors import HeritageError, InvalidInputError, JobFailedError, NotFoundError, ServiceUnavailableError
@@ -114,18 +114,20 @@ def _wait(config: Config, store: Store, items: Sequence[Item]) -> None:
             print(f"published {s.item.id}: {config.base_url}/iiif/{s.item.id}/manifest.json")
 
 
-def _print_item_line(status: ItemStatus) -> None:
+def _print_item_line(status: ItemStatus, draft: bool) -> None:
     title = status.item.metadata.title
-    print(f"{status.item.id}\t{status.state.value}\t{status.done_units}/{status.total_units}\t{title}")
+    visibility = "draft" if draft else "public"
+    print(f"{status.item.id}\t{status.state.value}\t{status.done_units}/{status.total_units}\t{visibility}\t{title}")
 
 
 def cmd_status(args: argparse.Namespace, config: Config, store: Store) -> int:
     if not args.item:
         for item_id in store.item_ids():
-            _print_item_line(item_status(store, store.load_item(item_id), _stall_after(config)))
+            status = item_status(store, store.load_item(item_id), _stall_after(config))
+            _print_item_line(status, store.is_draft(item_id))
         return 0
     status = item_status(store, store.load_item(args.item), _stall_after(config))
-    _print_item_line(status)
+    _print_item_line(status, store.is_draft(args.item))
     for page in status.pages:
         stages = " ".join(f"{stage.value}={s.state.value}" for stage, s in page.stages.items())
         print(f"  page {page.number}\t{page.page_id}\t{page.state}\t{stages}")
@@ -152,6 +154,8 @@ def _requeue(args: argparse.Namespace, config: Config, store: Store, force: bool
 
 
 def cmd_rerun(args: argparse.Namespace, config: Config, store: Store) -> int:
+    for item_id in enqueue.queue_pending(config, store):
+        print(f"queued {item_id} (stored while the job queue was down)")
     return _requeue(args, config, store, force=False)
 
 
@@ -219,6 +223,7 @@ def cmd_reindex(args: argparse.Namespace, config: Config, store: Store) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, config: Config, store: Store) -> int:
+    enqueue.queue_pending(config, store)  # items stored while Redis was down
     jobs.run_workers(config, args.count or config.workers, burst=args.burst)
     return 0
 

@@ -78,6 +78,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Hot folder `heritage watch` ingests from (relative to the working directory); taken entries move"
         " to its .done/, refused ones to .failed/ with a REPORT.txt.",
     ),
+    Setting(
+        "HERITAGE_MAX_UPLOAD_FILES", "1000", "Most files one upload in the workspace may hold (page images and PDFs)."
+    ),
+    Setting("HERITAGE_MAX_PDF_PAGES", "2000", "Most pages an uploaded PDF may have; each page becomes a page image."),
+    Setting(
+        "HERITAGE_PDF_DPI",
+        "300",
+        "Resolution at which uploaded PDF pages are rendered to images (lowered for a page that would pass"
+        " HERITAGE_MAX_PIXELS).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -134,6 +144,9 @@ class Config:
     admin_email: str
     tessdata: str
     inbox: Path
+    max_upload_files: int
+    max_pdf_pages: int
+    pdf_dpi: int
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -160,4 +173,7 @@ class Config:
             admin_email=_raw(env, "HERITAGE_ADMIN_EMAIL"),
             tessdata=_raw(env, "HERITAGE_TESSDATA"),
             inbox=Path(_raw(env, "HERITAGE_INBOX")).resolve(),
+            max_upload_files=_int(env, "HERITAGE_MAX_UPLOAD_FILES", minimum=1),
+            max_pdf_pages=_int(env, "HERITAGE_MAX_PDF_PAGES", minimum=1),
+            pdf_dpi=_int(env, "HERITAGE_PDF_DPI", minimum=36),
         )

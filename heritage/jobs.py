@@ -47,17 +47,28 @@ def queue(config: Config, redis: Redis) -> Queue:
 
 def enqueue_item(config: Config, store: Store, item: Item, redis: Redis) -> None:
     """Queue every stage not yet done, then the publish job behind them."""
+    work = [
+        (page.id, stage)
+        for page in item.pages
+        for stage in Stage
+        if store.stage_status(item.id, page.id, stage).state is not StageState.DONE
+    ]
+    enqueue_stages(config, store, item, work, redis)
+
+
+def enqueue_stages(config: Config, store: Store, item: Item, work: list[tuple[str, Stage]], redis: Redis) -> None:
+    """Queue exactly these (page id, stage) jobs, whatever their state, then a publish job behind
+    them (alone if there are none): what a repair needs, since a job still running may yet mark
+    its stage done."""
     q = queue(config, redis)
     retry = Retry(max=config.job_retries) if config.job_retries else None
+    funcs = {Stage.OCR: ocr_job, Stage.TILES: tiles_job}
     page_jobs: list[Job] = []
-    for page in item.pages:
-        for stage, func in ((Stage.OCR, ocr_job), (Stage.TILES, tiles_job)):
-            if store.stage_status(item.id, page.id, stage).state is StageState.DONE:
-                continue
-            store.set_stage_status(item.id, page.id, stage, StageStatus(StageState.QUEUED, updated=now()))
-            page_jobs.append(
-                q.enqueue(func, item.id, page.id, retry=retry, description=f"{stage.value} {item.id}/{page.id}")
-            )
+    for page_id, stage in work:
+        store.set_stage_status(item.id, page_id, stage, StageStatus(StageState.QUEUED, updated=now()))
+        page_jobs.append(
+            q.enqueue(funcs[stage], item.id, page_id, retry=retry, description=f"{stage.value} {item.id}/{page_id}")
+        )
     store.set_publish_status(item.id, StageStatus(StageState.QUEUED, updated=now()))
     q.enqueue(
         publish_job,
@@ -71,7 +82,8 @@ def enqueue_item(config: Config, store: Store, item: Item, redis: Redis) -> None
     )
 
 
-def _error_text(error: BaseException) -> str:
+def error_text(error: BaseException) -> str:
+    """A failure as the store records it: our own errors in their words, others with their type."""
     if isinstance(error, HeritageError):
         return str(error)
     return f"{type(error).__name__}: {error}"
@@ -87,7 +99,7 @@ def _tracked(read: Callable[[], StageStatus], write: Callable[[StageStatus], Non
         job = get_current_job()
         will_retry = job is not None and bool(job.retries_left)
         state = StageState.RETRYING if will_retry else StageState.FAILED
-        write(StageStatus(state, attempts, _error_text(e), now()))
+        write(StageStatus(state, attempts, error_text(e), now()))
         raise
     write(StageStatus(StageState.DONE, attempts, updated=now()))
 
@@ -102,6 +114,8 @@ def _context(item_id: str) -> tuple[Config, Store]:
 
 def _page_stage(item_id: str, page_id: str, stage: Stage, work: Callable[[Store, Config, str, str], None]) -> None:
     config, store = _context(item_id)
+    if page_id not in {page.id for page in store.load_item(item_id).pages}:
+        return  # removed or replaced by an archivist since it was queued: nothing left to do
     _tracked(
         lambda: store.stage_status(item_id, page_id, stage),
         lambda s: store.set_stage_status(item_id, page_id, stage, s),
@@ -119,6 +133,9 @@ def tiles_job(item_id: str, page_id: str) -> None:
 
 def publish_job(item_id: str) -> None:
     config, store = _context(item_id)
+    item = store.load_item(item_id)
+    if any(store.stage_status(item_id, p.id, s).state is not StageState.DONE for p in item.pages for s in Stage):
+        return  # a repair queued these pages again, with a newer publish job behind them
     _tracked(
         lambda: store.publish_status(item_id),
         lambda s: store.set_publish_status(item_id, s),

@@ -120,7 +120,7 @@ class Page:
     frame: int  # frame of a multi-page master (TIFF), 0 otherwise
     sha256: str
     format: str  # Pillow's format name: JPEG, PNG, TIFF, JPEG2000
-    width: int  # as displayed, after EXIF orientation
+    width: int  # as displayed (and tiled, and OCR'd): after EXIF orientation and `rotation`
     height: int
     original_name: str  # the archivist's file name, for display only
     rotation: int = 0  # degrees clockwise to turn the master upright (0, 90, 180, 270), after EXIF
@@ -134,6 +134,24 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Original:
+    """An uploaded file kept as a master beside the page images made from it (a PDF)."""
+
+    master: str  # file name inside the item's masters/ folder
+    sha256: str
+    format: str  # "PDF"
+    original_name: str  # the archivist's file name, for display only
+    pages: list[str] = field(default_factory=list)  # ids of the pages rendered from it, in order
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Original:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
 class Item:
     id: str
     metadata: DublinCore
@@ -141,6 +159,7 @@ class Item:
     collection: str = ""  # a collection slug, or "" for none
     created: str = ""
     ocr_languages: list[str] = field(default_factory=list)  # models chosen by an archivist; [] = from metadata
+    originals: list[Original] = field(default_factory=list)  # uploaded PDFs the pages were rendered from
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -150,6 +169,7 @@ class Item:
             "ocr_languages": self.ocr_languages,
             "metadata": self.metadata.to_json(),
             "pages": [p.to_json() for p in self.pages],
+            "originals": [o.to_json() for o in self.originals],
         }
 
     @classmethod
@@ -161,6 +181,7 @@ class Item:
             ocr_languages=data.get("ocr_languages", []),
             metadata=DublinCore(**data["metadata"]),
             pages=[Page.from_json(p) for p in data["pages"]],
+            originals=[Original.from_json(o) for o in data.get("originals", [])],
         )
 
     def page(self, page_id: str) -> Page:

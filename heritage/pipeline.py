@@ -29,12 +29,17 @@ from heritage.search.documents import item_documents
 from heritage.search.index import delete_item, ensure_index, index_item
 from heritage.store import Store, now
 
+_TURN = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
+"""A clockwise turn (``Page.rotation``) as Pillow's transposition (which counts counter-clockwise)."""
+VISIBILITY_LOCK = "visibility"
+"""Held while an item's public state changes (publish job, publish, unpublish, delete), so a publish
+job finishing at the same moment can never put a withdrawn, draft or deleted item back in search."""
 ALL_ITEMS_LABEL = {"br": ["An holl zielloù"], "fr": ["Tous les documents"], "en": ["All documents"]}
 
 
 def needs_working_copy(image: Image.Image, page: Page) -> bool:
     """Tesseract reads the master itself unless it is a later frame, rotated by EXIF, or exotic."""
-    if page.frame or getattr(image, "n_frames", 1) > 1 or page.format == "JPEG2000":
+    if page.frame or page.rotation or getattr(image, "n_frames", 1) > 1 or page.format == "JPEG2000":
         return True
     if image.getexif().get(0x0112, 1) != 1:
         return True
@@ -51,6 +56,8 @@ def working_image(store: Store, config: Config, item: Item, page: Page) -> Itera
             return
         image.seek(page.frame)
         upright = ImageOps.exif_transpose(image)
+        if page.rotation:
+            upright = upright.transpose(_TURN[page.rotation])
         if upright.mode not in ("1", "L", "RGB"):
             upright = upright.convert("L" if upright.mode.startswith(("I", "L", "LA")) else "RGB")
         with store.staging_dir("ocr-input") as staged:
@@ -74,7 +81,16 @@ def run_ocr(store: Store, config: Config, item_id: str, page_id: str) -> None:
             tesseract=config.tesseract,
             tessdata=config.tessdata,
         )
-    store.write_ocr(item_id, page_id, result.alto, result.text)
+    latest = store.load_item(item_id)
+    if _still_current(latest, page) and latest.ocr_languages == item.ocr_languages:
+        store.write_ocr(item_id, page_id, result.alto, result.text)
+
+
+def _still_current(latest: Item, page: Page) -> bool:
+    """Whether a result made from ``page`` still applies: an archivist who rotated, replaced or
+    removed the page (or chose other OCR languages) meanwhile queued a new job, whose result
+    must not be overwritten by this older one."""
+    return page in latest.pages
 
 
 def run_tiles(store: Store, config: Config, item_id: str, page_id: str) -> None:
@@ -83,8 +99,16 @@ def run_tiles(store: Store, config: Config, item_id: str, page_id: str) -> None:
     service_id = urls.image_service(config.base_url, page.id)
     with store.staging_dir("tiles") as staged:
         tiles = write_tiles(
-            store.master_path(item_id, page), staged, service_id, frame=page.frame, max_pixels=config.max_pixels
+            store.master_path(item_id, page),
+            staged,
+            service_id,
+            frame=page.frame,
+            max_pixels=config.max_pixels,
+            rotation=page.rotation,
         )
+        if not _still_current(store.load_item(item_id), page):
+            shutil.rmtree(staged, ignore_errors=True)
+            return
         store.replace_dir(staged, store.image_dir(page.id))
     record = {"width": tiles.width, "height": tiles.height, "sizes": [list(s) for s in tiles.sizes]}
     store.write_json(store.tiles_info_path(item_id, page_id), record)
@@ -109,9 +133,13 @@ def publish(store: Store, config: Config, item_id: str) -> None:
             _copy(store.ocr_path(item.id, page.id, "alto.xml"), staged / "alto" / f"{page.id}.xml")
             _copy(store.ocr_path(item.id, page.id, "txt"), staged / "text" / f"{page.id}.txt")
         (staged / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
-        store.replace_dir(staged, store.item_public_dir(item.id))
-    if not store.is_draft(item.id):
-        _announce(store, config, item)
+        with store.lock(VISIBILITY_LOCK):
+            if not (store.item_dir(item.id) / "item.json").exists():  # deleted meanwhile: stays out of sight
+                shutil.rmtree(staged, ignore_errors=True)
+                return
+            store.replace_dir(staged, store.item_public_dir(item.id))
+            if not store.is_draft(item.id):
+                _announce(store, config, item)
 
 
 def _announce(store: Store, config: Config, item: Item) -> None:
@@ -125,20 +153,25 @@ def _announce(store: Store, config: Config, item: Item) -> None:
 
 def make_public(store: Store, config: Config, item_id: str) -> None:
     """Publish a draft: at once if it is processed, else as soon as its publish job runs."""
-    store.set_draft(item_id, False)
-    if store.manifest_path(item_id).exists():
-        _announce(store, config, store.load_item(item_id))
+    with store.lock(VISIBILITY_LOCK):
+        store.set_draft(item_id, False)
+        if store.manifest_path(item_id).exists():
+            _announce(store, config, store.load_item(item_id))
 
 
 def make_draft(store: Store, config: Config, item_id: str) -> None:
-    """Hide an item from the public again; its files stay for the archivists' preview."""
-    was_public = not store.is_draft(item_id) and store.manifest_path(item_id).exists()
-    store.set_draft(item_id, True)
-    if was_public:
+    """Hide an item from the public again; its files stay for the archivists' preview.
+
+    Out of search first: with OpenSearch down nothing changes and unpublishing can be tried again."""
+    with store.lock(VISIBILITY_LOCK):
         item = store.load_item(item_id)
-        delete_item(connect(config.opensearch_url), config.index, item.id)
-        write_collections(store, config)
-        activity.record_withdrawn(store, item.id, now(), item.collection)
+        was_public = not store.is_draft(item_id) and store.manifest_path(item_id).exists()
+        if was_public:
+            delete_item(connect(config.opensearch_url), config.index, item.id)
+        store.set_draft(item_id, True)
+        if was_public:
+            write_collections(store, config)
+            activity.record_withdrawn(store, item.id, now(), item.collection)
 
 
 def withdraw(store: Store, config: Config, item_id: str) -> None:

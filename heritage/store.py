@@ -141,12 +141,23 @@ class Store:
             for page in item.pages:
                 if not (masters / page.master).exists():
                     _copy_checked(sources[page.master], masters / page.master, page.sha256)
+            for original in item.originals:
+                _copy_checked(sources[original.master], masters / original.master, original.sha256)
             self.write_json(staged / "item.json", item.to_json())
             (staged / "status").mkdir()
             dest = self.item_dir(item.id)
             if dest.exists():
                 raise StoreError(f"item {item.id} already exists")
             os.rename(staged, dest)
+
+    def add_master(self, item_id: str, source: Path, name: str, sha256: str) -> None:
+        """Add one more master to a stored item (a replaced page's new image); none is ever removed."""
+        staged = self._tmp_path(name)
+        try:
+            _copy_checked(source, staged, sha256)
+            os.rename(staged, self.item_dir(item_id) / "masters" / name)
+        finally:
+            staged.unlink(missing_ok=True)
 
     def is_draft(self, item_id: str) -> bool:
         """Drafts are processed like any item but only archivists see them (one ``stat``)."""

@@ -24,7 +24,7 @@ PACKAGES=(
     chromium                      # browser tests
     libvips-tools                 # image tiling (vips)
     maven                         # fetches OpenSearch (scripts/opensearch.sh)
-    poppler-utils                 # pdftotext, pdfinfo: the document PDF's tests
+    poppler-utils                 # pdftoppm, pdfinfo: uploaded PDFs to page images; pdftotext: PDF tests
     fonts-dejavu-core             # the PDF text layer's font (heritage/pdf.py)
 )
 

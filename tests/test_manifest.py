@@ -5,7 +5,15 @@ import json
 import jsonschema
 import pytest
 
-from heritage.iiif.manifest import PageImage, build_collection, build_manifest, entry_for, language_map, thumbnail_size
+from heritage.iiif.manifest import (
+    PageImage,
+    as_plain_text,
+    build_collection,
+    build_manifest,
+    entry_for,
+    language_map,
+    thumbnail_size,
+)
 from heritage.model import Collection, DublinCore, Item, Page
 from tests.conftest import SCHEMAS
 
@@ -66,9 +74,15 @@ def test_labels_and_metadata_are_language_maps() -> None:
     assert language_map("Kan", ["br"]) == {"br": ["Kan"]}
 
 
-def test_metadata_text_is_data_never_markup() -> None:
+def test_metadata_that_looks_like_html_reaches_viewers_as_escaped_text() -> None:
     item, images = sample_item()
-    assert build_manifest(BASE, item, images, None)["summary"] == {"none": ["<script>alert(1)</script>"]}
+    summary = build_manifest(BASE, item, images, None)["summary"]
+    assert summary == {"none": ["<span>&lt;script&gt;alert(1)&lt;/script&gt;</span>"]}
+
+
+def test_text_with_a_lone_angle_bracket_is_left_as_it_is() -> None:
+    assert as_plain_text("Kan <1846>: Gwerz") == "Kan <1846>: Gwerz"
+    assert as_plain_text("<b>Gwerz</b>") == "<span>&lt;b&gt;Gwerz&lt;/b&gt;</span>"
 
 
 def test_the_thumbnail_is_the_smallest_static_size_wide_enough() -> None:

@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from heritage.errors import OcrError
-from heritage.ocr.alto import NS, parse_words, read_tesseract, write
+from heritage.ocr.alto import NS, parse_words, read_pages, read_tesseract, write
 from heritage.ocr.page import Block, Line, Page, Token
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -54,6 +54,17 @@ def test_reads_tesseract_alto_3() -> None:
         ("Pa", 161, 512, 58, 41, 0.96),
         ("guz", 233, 523, 81, 42, 0.91),
     ]
+
+
+def test_reads_every_page_of_a_list_of_images_in_order() -> None:
+    second = TESSERACT_ALTO.replace(b'CONTENT="Pa"', b'CONTENT="Ma"').replace(
+        b'WIDTH="2400" HEIGHT="3600"', b'WIDTH="9" HEIGHT="9"'
+    )
+    layouts = [
+        part.split(b"</Layout>")[0] for part in (TESSERACT_ALTO.split(b"<Layout>")[1], second.split(b"<Layout>")[1])
+    ]
+    both = TESSERACT_ALTO.split(b"<Layout>")[0] + b"<Layout>" + b"".join(layouts) + b"</Layout></alto>"
+    assert [(p.width, p.lines()[0].tokens[0].text) for p in read_pages(both)] == [(2400, "Pa"), (9, "Ma")]
 
 
 def test_writes_valid_alto_4_4_with_public_name(schema: etree.XMLSchema) -> None:

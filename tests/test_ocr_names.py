@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from heritage.ocr.names import distance, name_for, respell, restore_names
+from heritage.ocr.names import distance, name_for, respell, restore_names, single_i
 from heritage.ocr.page import Block, Line, Page, Token
 
 
@@ -59,11 +59,21 @@ def test_words_that_are_not_misread_names_stay() -> None:
     assert name_for("JEAX", {"JEAN": "JEAN", "JEAS": "JEAS"}) is None  # two names as close: no guess
 
 
+def test_a_word_read_with_a_symbol_in_it_is_no_french_word() -> None:
+    assert name_for("JE&AN", {"JEAN": "JEAN"}) == "JEAN" and name_for("JEAN", {"JEAN": "JEAN"}) is None
+
+
+def test_an_i_read_beside_an_i_with_diaeresis_is_one_i() -> None:
+    assert [single_i(w) for w in ("ÏI", "MAIÏITEN", "MAÏS", "naïf")] == ["I", "MAIITEN", "MAÏS", "naïf"]
+    assert name_for("MAIÏITEN", {"MAITEN": "MAITEN"}) == "MAITEN"
+
+
 def test_punctuation_around_a_name_is_kept() -> None:
     assert respell("(JLAN),", "JEAN") == "(JEAN),"
 
 
 def test_a_page_gets_its_names_back() -> None:
     text = restore_names(PLAY).text
-    assert text.startswith("MAITEN + JEAN\n\nMAITEN\n") and "JE&AN,\n(Jean" in text
+    assert text.startswith("MAITEN + JEAN\n\nMAITEN\n") and "JEAN,\n(Jean" in text
     assert restore_names(Page(10, 10, [Block([_line("MAÏTEN", 0.3)])])).text == "MAÏTEN"
+    assert restore_names(Page(10, 10, [Block([_line("SCENE ÏI", 0.5)])])).text == "SCENE I"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from heritage.ocr.noise import drop_noise
+from heritage.ocr.noise import drop_noise, is_mark
 from heritage.ocr.page import Block, Line, Page, Token
 
 
@@ -25,3 +25,13 @@ def test_noise_lines_go_and_real_lines_stay() -> None:
 def test_lines_without_confidences_are_kept() -> None:
     page = Page(100, 100, [Block([Line([Token("a", 0, 0, 5, 5)] * 5)])])
     assert drop_noise(page).lines() == page.lines()
+
+
+def test_a_doubtful_mark_lying_on_a_line_goes_but_a_heading_stays() -> None:
+    # the typescript page 11: a pencilled "(1)" read "BA" on "Ganis, tu te tais ?"
+    ganis = Line([Token("Ganis;/tu", 916, 2928, 353, 89, 0.83), Token("tais", 1439, 2952, 148, 48, 0.9)])
+    mark = Line([Token("BA", 1101, 2892, 57, 58, 0.12)])
+    heading = Line([Token("MAITEN", 1712, 3875, 242, 49, 0.0)])
+    assert is_mark(mark, [ganis, mark, heading])
+    assert not is_mark(heading, [ganis, mark, heading])
+    assert not is_mark(ganis, [ganis, mark, heading])

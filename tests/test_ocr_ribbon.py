@@ -60,6 +60,10 @@ def test_dots_and_commas_in_a_run_are_an_ellipsis_and_braces_parentheses() -> No
     assert punctuation("{s'exaltant peu à peu}") == "(s'exaltant peu à peu)"
 
 
+def test_an_apostrophe_read_twice_inside_a_word_is_one() -> None:
+    assert punctuation("(s'‘exaltant") == "(s'exaltant" and punctuation("l’homme '‘ ''") == "l’homme '‘ ''"
+
+
 def test_a_faint_page_is_recognised_and_restored() -> None:
     page = _page(*FAINT)
     assert shows_faint_ribbon(page)

@@ -62,6 +62,7 @@ class Master:
     path: Path
     frame: int
     max_pixels: int
+    rotation: int = 0  # the archivist's clockwise turn (Page.rotation), after EXIF
 
 
 def info_document(service_id: str, pyramid: Pyramid, limits: Limits) -> dict[str, object]:
@@ -132,7 +133,7 @@ def pyramid_region(pyramid: Pyramid, region: Box, scale: int) -> tuple[Image.Ima
 
 def master_region(master: Master, region: Box) -> Image.Image:
     """`region` of the upright master in display colours, decoded as the tiler decodes it."""
-    opened, orientation = open_frame(master.path, master.frame, master.max_pixels)
+    opened, orientation = open_frame(master.path, master.frame, master.max_pixels, master.rotation)
     with opened, pixel_limit(master.max_pixels):
         pixels = display_pixels(opened.crop(source_box(region, opened.size, orientation)))
     return pixels if orientation == 1 else pixels.transpose(TRANSPOSE[orientation])

@@ -44,7 +44,8 @@ class ImageService:
     def image(self, page_id: str, plan: Plan, jpeg_quality: int = JPEG_QUALITY) -> Path:
         """The cached file for `plan`, rendered first if it is not cached yet."""
         pyramid = self.pyramid(page_id)
-        path = self.cache.path("iiif", f"{page_id}/{plan.key()}/q{jpeg_quality}", f".{plan.format}")
+        tiled = (pyramid.directory / "info.json").stat().st_mtime_ns  # a page tiled again (rotated) is new
+        path = self.cache.path("iiif", f"{page_id}/{tiled}/{plan.key()}/q{jpeg_quality}", f".{plan.format}")
         if not self.cache.hit(path):
             data = render(plan, pyramid, lambda: self.master(page_id), jpeg_quality)
             self.cache.put(path, lambda tmp: tmp.write_bytes(data))
@@ -59,5 +60,6 @@ class ImageService:
                         self._pages[page.id] = (item_id, page)
             if page_id not in self._pages:
                 raise NotFoundError(f"no page {page_id!r}")
-            item_id, page = self._pages[page_id]
-        return Master(self.store.master_path(item_id, page), page.frame, self.max_pixels)
+            item_id, _ = self._pages[page_id]
+        page = self.store.load_item(item_id).page(page_id)  # as it is now: an archivist may have turned it
+        return Master(self.store.master_path(item_id, page), page.frame, self.max_pixels, page.rotation)

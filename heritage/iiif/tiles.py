@@ -51,6 +51,9 @@ TRANSPOSE = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
+_FLIP_AND_TURN = {1: (False, 0), 6: (False, 90), 3: (False, 180), 8: (False, 270)}
+_FLIP_AND_TURN |= {2: (True, 0), 7: (True, 90), 4: (True, 180), 5: (True, 270)}
+"""Each EXIF orientation as a left-right flip, then a clockwise turn: turning it further is an addition."""
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
@@ -71,6 +74,7 @@ def write_tiles(
     max_pixels: int = 400_000_000,
     max_side: int = MAX_SIDE,
     threads: int = 1,
+    rotation: int = 0,
 ) -> TileSet:
     """Fill the empty `out_dir` with the service for `frame` of `master`, shown upright in sRGB.
 
@@ -80,8 +84,9 @@ def write_tiles(
     is decoded twice at once, at full and at half scale (see `_write_overlapped`), other masters
     are reduced level by level while the pool encodes the level above. The default, one thread,
     is the least CPU per page (about a fifth less for a JPEG), for workers that keep every core busy.
+    `rotation` turns the upright image further clockwise (an archivist's correction, `Page.rotation`).
     """
-    opened, orientation = open_frame(master, frame, max_pixels)
+    opened, orientation = open_frame(master, frame, max_pixels, rotation)
     with opened:
         width, height = upright_size(*opened.size, orientation)
         levels = pyramid(width, height, tile_size, max_side)
@@ -103,8 +108,15 @@ def write_tiles(
     return TileSet(width, height, sizes)
 
 
-def open_frame(master: Path, frame: int, max_pixels: int) -> tuple[Image.Image, int]:
-    """The frame, opened but not decoded, and its EXIF orientation (applied later, tile by tile)."""
+def turned(orientation: int, rotation: int) -> int:
+    """The EXIF orientation that shows what `orientation` shows, turned `rotation` degrees clockwise."""
+    flip, turn = _FLIP_AND_TURN[orientation]
+    return next(o for o, ft in _FLIP_AND_TURN.items() if ft == (flip, (turn + rotation) % 360))
+
+
+def open_frame(master: Path, frame: int, max_pixels: int, rotation: int = 0) -> tuple[Image.Image, int]:
+    """The frame, opened but not decoded, and its EXIF orientation (applied later, tile by tile),
+    combined with a further clockwise `rotation`."""
     with pixel_limit(max_pixels):
         opened = Image.open(master)
         try:
@@ -113,7 +125,7 @@ def open_frame(master: Path, frame: int, max_pixels: int) -> tuple[Image.Image, 
         except BaseException:
             opened.close()
             raise
-    return opened, orientation if orientation in TRANSPOSE else 1
+    return opened, turned(orientation if orientation in TRANSPOSE else 1, rotation)
 
 
 def _write_serially(image: Image.Image, levels: list[Level], save: Callable[[Image.Image, Tile], None]) -> None:

@@ -3,11 +3,12 @@
 The steps, each in its own module: a cheap survey of the image decides whether the page needs
 clean-up (``preprocess``); Tesseract reads it (``tesseract``); its ALTO becomes our page model
 (``alto``), rows of typewriter hyphens are read as such (``rules``), on a cleaned page the
-rows of text the layout missed are read alone, one short Tesseract run each (``missed``),
-lines Tesseract made of other non-text are dropped (``noise``), lines run across a column
-gutter are cut (``columns``), long s read as f is restored (``longs``), lines and blocks get a
-language (``language``), strokes a faint ribbon left out are put back (``ribbon``), names
-in capitals that were misread are spelled as read well elsewhere on the page (``names``); the
+rows of text the layout missed are read alone, one short Tesseract run each (``missed``), and
+lines with doubtful words are read again alone at half size (``reread``), lines Tesseract made
+of other non-text are dropped (``noise``), lines run across a column gutter are cut
+(``columns``), long s read as f is restored (``longs``), lines and blocks get a language
+(``language``), strokes a faint ribbon left out are put back (``ribbon``), names in capitals
+that were misread are spelled as read well elsewhere on the page (``names``); the
 model is written as ALTO 4.4 and the text is taken from it, so both always say the same.
 """
 
@@ -22,7 +23,7 @@ import numpy as np
 from PIL import Image
 
 from heritage.errors import OcrError
-from heritage.ocr import alto, columns, language, longs, missed, names, noise, preprocess, ribbon, rules
+from heritage.ocr import alto, columns, language, longs, missed, names, noise, preprocess, reread, ribbon, rules
 from heritage.ocr import tesseract as tesseract_exec
 
 MODELS = {"br": "fra", "fr": "fra", "en": "eng", "la": "lat"}
@@ -97,6 +98,7 @@ def ocr_page(
     page = rules.restore_rules(page, lambda: np.asarray(seen if seen is not None else preprocess.grey(image)))
     if seen is not None:
         page = missed.read_missed(page, seen, models, tesseract, tessdata)
+        page = reread.reread_doubtful(page, seen, models, tesseract, tessdata)
     page = columns.split_columns(noise.drop_noise(page))
     page = ribbon.restore_strokes(language.label_languages(longs.restore_long_s(page)))
     page = names.restore_names(page)

@@ -59,8 +59,18 @@ def read_tesseract(alto: bytes) -> tuple[Page, str]:
     pages = _children(root, "Page")
     if not pages:
         raise OcrError("Tesseract's ALTO has no Page")
-    page = Page(width=_int(pages[0], "WIDTH"), height=_int(pages[0], "HEIGHT"))
-    for block_el in _children(pages[0], "TextBlock"):
+    software = " ".join(e.text or "" for e in _children(root, "softwareName")).strip()
+    return _page(pages[0]), software or "tesseract"
+
+
+def read_pages(alto: bytes) -> list[Page]:
+    """Every page of Tesseract's ALTO for a list of images, in the list's order."""
+    return [_page(page_el) for page_el in _children(_parse(alto), "Page")]
+
+
+def _page(page_el: etree._Element) -> Page:
+    page = Page(width=_int(page_el, "WIDTH"), height=_int(page_el, "HEIGHT"))
+    for block_el in _children(page_el, "TextBlock"):
         lines = []
         for line_el in _children(block_el, "TextLine"):
             tokens = [
@@ -79,8 +89,7 @@ def read_tesseract(alto: bytes) -> tuple[Page, str]:
                 lines.append(Line(tokens))
         if lines:
             page.blocks.append(Block(lines))
-    software = " ".join(e.text or "" for e in _children(root, "softwareName")).strip()
-    return page, software or "tesseract"
+    return page
 
 
 def _box(element: etree._Element, tokens: list[Token]) -> None:

@@ -126,9 +126,13 @@ def index_item(
 
 
 def delete_item(client: OpenSearch, alias: str, item_id: str, refresh: bool = False) -> int:
-    """Withdraw an item: remove its pages and its own document; returns how many documents went."""
+    """Withdraw an item: remove its pages and its own document; returns how many documents went.
+
+    The query only sees refreshed documents, so the index is refreshed first: an item published a
+    moment ago (indexed, not yet refreshed) would otherwise stay findable after its withdrawal."""
     _check_alias(alias)
     with translated_errors(client, f"removing item {item_id}"):
+        client.indices.refresh(index=alias)
         result = client.delete_by_query(
             index=alias, body={"query": {"term": {"item_id": item_id}}}, conflicts="proceed", refresh=refresh
         )

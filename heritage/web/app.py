@@ -147,6 +147,7 @@ def create_app(config: Config | None = None) -> Starlette:
         routes=routes,
         middleware=middleware,
         exception_handlers={HTTPException: error_page, HeritageError: error_page, 500: error_page},
+        lifespan=workspace_upload.lifespan(config, store),
     )
     app.state.config = config
     app.state.accounts = Accounts(store)

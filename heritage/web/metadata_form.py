@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any
+
+from starlette.datastructures import ImmutableMultiDict
 
 from heritage.errors import InvalidInputError
 from heritage.model import DC_FIELDS, MAX_VALUE_CHARS, MAX_VALUES, RIGHTS_UNDETERMINED, Collection, DublinCore
@@ -18,7 +20,17 @@ from heritage.web.facets import language_name
 from heritage.web.i18n import gettext as _
 from heritage.web.reader_metadata import rights_label
 
-RIGHTS_STATEMENTS = ("InC", "InC-OW-EU", "InC-EDU", "InC-NC", "InC-RUU", "NoC-CR", "NoC-NC", "NoC-OKLR", "NoC-US")
+RIGHTS_STATEMENTS: tuple[str, ...] = (
+    "InC",
+    "InC-OW-EU",
+    "InC-EDU",
+    "InC-NC",
+    "InC-RUU",
+    "NoC-CR",
+    "NoC-NC",
+    "NoC-OKLR",
+    "NoC-US",
+)
 RIGHTS_STATEMENTS += ("CNE", "UND", "NKC")
 RIGHTS_STATEMENT_URIS = tuple(f"http://rightsstatements.org/vocab/{code}/1.0/" for code in RIGHTS_STATEMENTS)
 CC_URIS = (
@@ -46,12 +58,8 @@ DCMI_TYPES = (
 LIST_FIELDS = ("creator", "publisher", "subject")  # one value per line in a textarea
 
 
-class FormLike(Protocol):
-    """What the parser needs of Starlette's ``FormData`` (a ``MultiDict`` does as well)."""
-
-    def get(self, key: str, default: object = None) -> object: ...
-
-    def getlist(self, key: str) -> list[object]: ...
+FormLike = ImmutableMultiDict[str, Any]
+"""Starlette's ``FormData`` (or any multi-dict of the submitted fields)."""
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 Every state has its own URL: ``/items/{id}`` is page 1, ``/items/{id}/{n}`` page n, ``?q=``
 searches inside the document. The page works without script (a static image with its text
-layer); ``reader.js`` upgrades it to deep zoom. Only published items are shown: the catalogue
-snapshot is the list of what the public may see.
+layer); ``reader.js`` upgrades it to deep zoom. Only published items are shown to the public (the
+catalogue snapshot is the list of what it may see); a logged-in archivist also previews drafts.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from heritage.config import Config
 from heritage.iiif import content_state, urls
 from heritage.iiif.manifest import PageImage
 from heritage.model import Item
+from heritage.pipeline import page_images
 from heritage.store import Store
-from heritage.web import cite, i18n
+from heritage.web import cite, i18n, visibility
 from heritage.web.catalogue import Catalogue, Entry
 from heritage.web.reader_metadata import content_language, metadata_rows, rights_label
 from heritage.web.reader_search import DocumentSearch, search_document
@@ -48,6 +49,17 @@ def _entry(catalogue: Catalogue, item_id: str) -> Entry:
     if entry is None:
         raise HTTPException(404)
     return entry
+
+
+def _visible_entry(request: Request, store: Store, catalogue: Catalogue, item_id: str) -> Entry:
+    """A published item for everyone; a processed draft too for a logged-in archivist (a preview)."""
+    entry = catalogue.snapshot().by_id.get(item_id)
+    if entry is not None:
+        return entry
+    if not visibility.require_item(request, item_id) and store.manifest_path(item_id).exists():
+        item = store.load_item(item_id)
+        return Entry(item, page_images(store, item), store.publish_status(item_id).updated)
+    raise HTTPException(404)
 
 
 def _page_number(raw: str, count: int) -> int:
@@ -229,10 +241,11 @@ def routes(config: Config, store: Store, client: OpenSearch, catalogue: Catalogu
         )
         context = _context(config, store, entry, number, search)
         context["region"] = _region(request.query_params.get("xywh"), entry.images[number - 1])
-        return render(request, "item.html", context, canonical=page_path(entry.item.id, number))
+        response = render(request, "item.html", context, canonical=page_path(entry.item.id, number))
+        return visibility.keep_private(response, entry.item.id in catalogue.snapshot().by_id)
 
     async def item_page(request: Request) -> Response:
-        entry = _entry(catalogue, request.path_params["item_id"])
+        entry = _visible_entry(request, store, catalogue, request.path_params["item_id"])
         if request.query_params.get(content_state.PARAMETER):
             return RedirectResponse(_shared_view(config, entry, request.query_params[content_state.PARAMETER]), 303)
         jump = request.query_params.get("page")
@@ -243,18 +256,19 @@ def routes(config: Config, store: Store, client: OpenSearch, catalogue: Catalogu
         return await show(request, entry, 1)
 
     async def numbered_page(request: Request) -> Response:
-        entry = _entry(catalogue, request.path_params["item_id"])
+        entry = _visible_entry(request, store, catalogue, request.path_params["item_id"])
         if request.query_params.get(content_state.PARAMETER):
             return RedirectResponse(_shared_view(config, entry, request.query_params[content_state.PARAMETER]), 303)
         return await show(request, entry, _page_number(request.path_params["n"], len(entry.images)))
 
     def whole_text(request: Request) -> Response:
-        entry = _entry(catalogue, request.path_params["item_id"])
-        return PlainTextResponse(
+        entry = _visible_entry(request, store, catalogue, request.path_params["item_id"])
+        response = PlainTextResponse(
             document_text(store, entry.item),
             media_type="text/plain; charset=utf-8",
             headers={"cache-control": f"public, max-age={TEXT_MAX_AGE}"},
         )
+        return visibility.keep_private(response, entry.item.id in catalogue.snapshot().by_id)
 
     return [
         Route("/items/{item_id}", item_page),

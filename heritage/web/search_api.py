@@ -86,9 +86,10 @@ def _guarded(handler: Handler) -> Handler:
 
     async def run(request: Request) -> Response:
         try:
-            return await run_in_threadpool(handler, request)  # OpenSearch calls block
+            response: Response = await run_in_threadpool(handler, request)  # OpenSearch calls block
         except HeritageError as e:
             return _error(e)
+        return visibility.keep_private(response, getattr(request.state, "public", True))
 
     return run
 
@@ -100,7 +101,7 @@ def routes(config: Config, store: Store, client: OpenSearch) -> list[Route]:
         item_id = request.path_params["item_id"]
         if not is_id(item_id) or not store.manifest_path(item_id).exists():
             raise NotFoundError(f"no published item {item_id!r}")
-        visibility.require_item(request, item_id)
+        request.state.public = visibility.require_item(request, item_id)  # a draft's answer is not cached
         return item_id
 
     def api_search(request: Request) -> Response:
