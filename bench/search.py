@@ -63,8 +63,24 @@ RIGHTS = (
     "http://creativecommons.org/licenses/by-sa/4.0/",
     "http://rightsstatements.org/vocab/InC/1.0/",
 )
-MUTATION_QUERIES = ("tad", "breur", "mamm", "kador", "bro", "penn", "gwin", "kalon", "bugel", "tro", "karr",
-                    "merc'h", "kêr", "gwele", "dor", "beg")
+MUTATION_QUERIES = (
+    "tad",
+    "breur",
+    "mamm",
+    "kador",
+    "bro",
+    "penn",
+    "gwin",
+    "kalon",
+    "bugel",
+    "tro",
+    "karr",
+    "merc'h",
+    "kêr",
+    "gwele",
+    "dor",
+    "beg",
+)
 
 
 class BenchWord(NamedTuple):
@@ -92,7 +108,7 @@ def alto_lines(path: Path) -> Iterator[tuple[str, list[str]]]:
 
 def wrapped(sentence: str, width: int = 7) -> list[tuple[str, ...]]:
     words = sentence.split()
-    return [tuple(words[i: i + width]) for i in range(0, len(words), width)]
+    return [tuple(words[i : i + width]) for i in range(0, len(words), width)]
 
 
 def line_pools() -> dict[str, list[tuple[str, ...]]]:
@@ -124,9 +140,11 @@ def placed_line(words: tuple[str, ...], lang: str, row: int, left: int, block: i
 def page_words(rng: random.Random, pools: dict[str, list[tuple[str, ...]]], old: bool, layout: str) -> list[BenchWord]:
     """About 300 words in one or two columns."""
     breton = "br-1846" if old else "br"
-    columns = {"bilingual": [(breton, "br", 160), ("fr", "fr", 1250)],
-               "breton": [(breton, "br", 160)],
-               "french": [("fr", "fr", 160)]}[layout]
+    columns = {
+        "bilingual": [(breton, "br", 160), ("fr", "fr", 1250)],
+        "breton": [(breton, "br", 160)],
+        "french": [("fr", "fr", 160)],
+    }[layout]
     words: list[BenchWord] = []
     for block, (pool, lang, left) in enumerate(columns):
         for row in range(38 if len(columns) == 2 else 44):
@@ -175,14 +193,18 @@ def queries(n: int, pools: dict[str, list[tuple[str, ...]]], seed: int = 1941) -
             if len(line) < 2:
                 continue
             start = rng.randrange(len(line) - 1)
-            q = '"' + " ".join(line[start: start + rng.randint(2, 3)]) + '"'
+            q = '"' + " ".join(line[start : start + rng.randint(2, 3)]) + '"'
         elif kind == "mutation":
             q = rng.choice(MUTATION_QUERIES)
         else:
             q = rng.choice(common + rare[:2000])
             year = rng.randint(1700, 1990)
-            filters = Filters(collection=(rng.choice(COLLECTIONS),), year_from=year, year_to=year + 30,
-                              language=(rng.choice(("br", "fr")),))
+            filters = Filters(
+                collection=(rng.choice(COLLECTIONS),),
+                year_from=year,
+                year_to=year + 30,
+                language=(rng.choice(("br", "fr")),),
+            )
             made.append((kind, SearchRequest(q=q, filters=filters)))
             continue
         made.append((kind, SearchRequest(q=q)))
@@ -195,8 +217,10 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def summary(values: list[float]) -> str:
-    return (f"p50 {percentile(values, 50):6.1f} ms  p95 {percentile(values, 95):6.1f} ms  "
-            f"p99 {percentile(values, 99):6.1f} ms  (n={len(values)})")
+    return (
+        f"p50 {percentile(values, 50):6.1f} ms  p95 {percentile(values, 95):6.1f} ms  "
+        f"p99 {percentile(values, 99):6.1f} ms  (n={len(values)})"
+    )
 
 
 def index_stats(client: Any, alias: str) -> str:
@@ -233,10 +257,14 @@ def measure_indexing(client: Any, alias: str, pages: int, item_ids: list[str]) -
     own_ms = (time.process_time() - own0) * 1000 / pages
     rate = pages / seconds
     verdict = "PASS" if rate >= 500 else "FAIL"
-    print(f"bulk indexing (documents built, sent in bulk, refreshed): {rate:,.0f} pages/s in {seconds:.0f} s "
-          f"(target >= 500: {verdict}); {index_stats(client, alias)}")
-    print(f"  CPU per page: {own_ms:.2f} ms here (corpus, documents, JSON, HTTP), {node_ms:.2f} ms in OpenSearch; "
-          f"two free cores would sustain about {2000 / (own_ms + node_ms):,.0f} pages/s ({load()})")
+    print(
+        f"bulk indexing (documents built, sent in bulk, refreshed): {rate:,.0f} pages/s in {seconds:.0f} s "
+        f"(target >= 500: {verdict}); {index_stats(client, alias)}"
+    )
+    print(
+        f"  CPU per page: {own_ms:.2f} ms here (corpus, documents, JSON, HTTP), {node_ms:.2f} ms in OpenSearch; "
+        f"two free cores would sustain about {2000 / (own_ms + node_ms):,.0f} pages/s ({load()})"
+    )
 
 
 def wait_for_merges(client: Any, alias: str, timeout: float = 300) -> None:
@@ -265,8 +293,10 @@ def measure_queries(client: Any, alias: str, count: int, item_ids: list[str]) ->
     for kind, values in sorted(by_kind.items()):
         print(f"  {kind:10s} {summary(values)}")
     verdict = "PASS" if percentile(everything, 95) <= 50 else "FAIL"
-    print(f"site search, facets + highlights, 20 hits: {summary(everything)} (target p95 <= 50 ms: {verdict}); "
-          f"median hits {statistics.median(totals):,.0f}")
+    print(
+        f"site search, facets + highlights, 20 hits: {summary(everything)} (target p95 <= 50 ms: {verdict}); "
+        f"median hits {statistics.median(totals):,.0f}"
+    )
 
     item_times: list[float] = []
     suggest_times: list[float] = []

@@ -159,8 +159,14 @@ HEADER = (
 )
 
 
-def line(name: str, megapixels: float, ours: dict[str, float], vips: dict[str, float], vips1: dict[str, float],
-         bound: dict[str, float]) -> str:
+def line(
+    name: str,
+    megapixels: float,
+    ours: dict[str, float],
+    vips: dict[str, float],
+    vips1: dict[str, float],
+    bound: dict[str, float],
+) -> str:
     return (
         f"{name[:30]:30} {megapixels:6.1f} {ours['seconds']:7.3f} {ours['cpu']:6.2f} {vips['seconds']:7.3f} "
         f"{vips['cpu']:6.2f} {ours['seconds'] / vips['seconds']:9.2f} {ours['cpu'] / vips['cpu']:5.2f} "

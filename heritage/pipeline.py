@@ -143,11 +143,12 @@ def publish(store: Store, config: Config, item_id: str) -> None:
 
 
 def _announce(store: Store, config: Config, item: Item) -> None:
-    """Put a processed public item into the collections, search and the publication log."""
-    write_collections(store, config)
+    """Put a processed public item into search, then the collections (which show it on the site:
+    so it is findable from the moment it appears), then the publication log."""
     client = connect(config.opensearch_url)
     ensure_index(client, config.index)
-    index_item(client, config.index, item, page_words(store, item))
+    index_item(client, config.index, item, page_words(store, item), refresh=True)
+    write_collections(store, config)
     activity.record_published(store, item.id, now(), item.collection)
 
 
@@ -167,7 +168,7 @@ def make_draft(store: Store, config: Config, item_id: str) -> None:
         item = store.load_item(item_id)
         was_public = not store.is_draft(item_id) and store.manifest_path(item_id).exists()
         if was_public:
-            delete_item(connect(config.opensearch_url), config.index, item.id)
+            delete_item(connect(config.opensearch_url), config.index, item.id, refresh=True)
         store.set_draft(item_id, True)
         if was_public:
             write_collections(store, config)
@@ -177,7 +178,7 @@ def make_draft(store: Store, config: Config, item_id: str) -> None:
 def withdraw(store: Store, config: Config, item_id: str) -> None:
     """Take an item off the public site and out of search; its masters and OCR stay in the store."""
     item = store.load_item(item_id)
-    delete_item(connect(config.opensearch_url), config.index, item.id)
+    delete_item(connect(config.opensearch_url), config.index, item.id, refresh=True)
     remove_public_files(store, item)
     write_collections(store, config)
     activity.record_withdrawn(store, item.id, now(), item.collection)

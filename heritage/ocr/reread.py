@@ -29,6 +29,7 @@ from statistics import mean, median
 
 from PIL import Image
 
+from heritage.errors import OcrError
 from heritage.ocr import alto, noise
 from heritage.ocr import tesseract as tesseract_exec
 from heritage.ocr.page import Line, Page, Token, bounds
@@ -101,7 +102,10 @@ def _read_all(crops: list[Image.Image], models: Sequence[str], tesseract: str, t
         listing = Path(scratch) / "lines.txt"
         listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
         raw = tesseract_exec.run_alto(listing, models, tesseract, ("--psm", "7"), tessdata)
-    return alto.read_pages(raw)
+    pages = alto.read_pages(raw)
+    if len(pages) != len(crops):
+        raise OcrError(f"Tesseract read {len(pages)} of {len(crops)} line images")
+    return pages
 
 
 def stretches(readings: list[list[Token]]) -> list[list[list[Token]]]:

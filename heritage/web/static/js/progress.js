@@ -1,5 +1,5 @@
 // Live progress of an item in the workspace: polls its status.json every 2 s while it is in
-// work and updates the bars and page states in place, announcing changes politely. Without
+// work and updates the bars, page states and the retry button in place, announcing changes politely. Without
 // this script the page offers a "Refresh" link and refreshes itself (a <noscript> meta tag).
 (function () {
   "use strict";
@@ -11,6 +11,7 @@
   var percent = document.getElementById("item-percent");
   var itemState = document.getElementById("item-state");
   var refresh = document.getElementById("refresh-link");
+  var retry = document.getElementById("retry-form");
   var pageStates = {};
   var timer = null;
   var failures = 0;
@@ -53,6 +54,7 @@
     var changes = [];
     if (itemState.textContent !== status.label) changes.push(status.label);
     setState(itemState, status.state, status.label);
+    if (retry) retry.hidden = status.state !== "failed";
     status.pages.forEach(function (page) {
       var element = document.getElementById("page-" + page.id + "-state");
       if (!element) return;
