@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+from heritage.accounts import Role
 from tests.browser import chromium, npm_file
 from tests.conftest import Library
+from tests.workspace import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -74,4 +76,70 @@ def test_main_pages_fit_a_360_pixel_wide_phone_without_sideways_scrolling(librar
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > 360:
                 overflowing[name] = width
+    assert overflowing == {}
+
+
+def workspace_pages(library: Library) -> dict[str, str]:
+    item = library.items["barzaz-breiz-03"]
+    return {
+        "workspace": "/workspace",
+        "workspace-failed": "/workspace?state=failed",
+        "workspace-item": f"/workspace/items/{item}",
+        "workspace-edit": f"/workspace/items/{item}/edit",
+        "workspace-delete": f"/workspace/items/{item}/delete",
+        "workspace-upload": "/workspace/upload",
+        "workspace-collections": "/workspace/collections",
+        "workspace-collection": "/workspace/collections/barzaz-breiz",
+        "workspace-audit": "/workspace/audit",
+        "workspace-users": "/workspace/users",
+        "workspace-account": "/workspace/account",
+        "workspace-trash": "/workspace/trash",
+    }
+
+
+@pytest.fixture(scope="module")
+def administrator(library: Library) -> str:
+    from tests.workspace import add_user
+
+    return add_user(library.store, "axe-admin", Role.ADMIN)
+
+
+def logged_in(page: Any, library: Library, username: str) -> None:
+    page.goto(f"{library.url}/login")
+    page.fill("#login-username", username)
+    page.fill("#login-password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{library.url}/workspace")
+
+
+@pytest.mark.parametrize("language", ["br", "fr"])
+@pytest.mark.parametrize("size", SIZES)
+def test_workspace_pages_have_no_serious_accessibility_violations_and_fit_a_phone(
+    library: Library, administrator: str, tmp_path: Path, size: str, language: str
+) -> None:
+    axe = npm_file("axe-core/axe.min.js").read_text()
+    found: dict[str, list[str]] = {}
+    overflowing: dict[str, int] = {}
+    with chromium(tmp_path / "profile") as browser:
+        page = browser.new_page()
+        width, height = SIZES[size]
+        page.set_viewport_size({"width": width, "height": height})
+        page.set_extra_http_headers({"accept-language": language})
+        page.goto(f"{library.url}/login")
+        page.evaluate(axe)
+        login = serious(page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"])
+        if login:
+            found["login"] = login
+        logged_in(page, library, administrator)
+        for name, path in workspace_pages(library).items():
+            response = page.goto(f"{library.url}{path}", wait_until="networkidle")
+            assert response is not None and response.status == 200, path
+            page.evaluate(axe)
+            problems = serious(page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"])
+            if problems:
+                found[name] = problems
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                overflowing[name] = scroll_width
+    assert found == {}
     assert overflowing == {}
