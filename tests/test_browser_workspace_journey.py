@@ -57,9 +57,12 @@ def log_out(page: Page) -> None:
     page.wait_for_url("**/")
 
 
-def search_titles(page: Page, site: str) -> list[str]:
+def found_by_search(page: Page, site: str, item_id: str) -> bool:
+    """Whether a visitor's search for the word lists this item (the index is shared by the
+    run's other tests, which may hold other copies of the sample)."""
     page.goto(f"{site}/search?q={WORD}")
-    return page.locator("main ol.hits h3 a").all_text_contents()
+    links = page.locator("main ol.hits h3 a")
+    return any(f"/items/{item_id}/" in (links.nth(i).get_attribute("href") or "") for i in range(links.count()))
 
 
 def test_an_archivist_uploads_fixes_publishes_and_unpublishes_an_item(
@@ -99,8 +102,8 @@ def test_an_archivist_uploads_fixes_publishes_and_unpublishes_an_item(
         expect(page.get_by_role("button", name="Unpublish (make it a draft)")).to_be_visible()
         log_out(page)
 
-        assert any("LANNION" in title for title in search_titles(page, site))
         [item_id] = store.item_ids()
+        assert found_by_search(page, site, item_id)
         assert page.goto(f"{site}/items/{item_id}").status == 200
         shot(page, "visitor-finds-it")
 
@@ -110,6 +113,6 @@ def test_an_archivist_uploads_fixes_publishes_and_unpublishes_an_item(
         expect(page.get_by_role("button", name="Publish")).to_be_visible()
         log_out(page)
 
-        assert not any("LANNION" in title for title in search_titles(page, site))
+        assert not found_by_search(page, site, item_id)
         assert page.goto(f"{site}/items/{item_id}").status == 404
     assert errors == []
