@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from heritage.accounts import Accounts
 from heritage.errors import InvalidInputError, JobFailedError, ServiceUnavailableError
-from tests.conftest import SAMPLES, heritage_cli, running_workers
+from heritage.store import Store
+from tests.conftest import REPO, SAMPLES, heritage_cli, running_workers
 
 PAGE = SAMPLES / "real" / "nubis-1886" / "17b9_1886_2.jpg"
 
@@ -55,3 +60,40 @@ def test_an_unknown_item_is_a_clear_error(env: dict[str, str]) -> None:
     result = heritage_cli(["status", "nosuchitem00"], env)
     assert result.returncode == 66
     assert "no item 'nosuchitem00'" in result.stderr
+
+
+def _user_cli(args: list[str], env: dict[str, str], password: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "heritage.cli", "user", *args, "--password-stdin"],
+        env={**os.environ, **env},
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
+
+
+def test_user_add_creates_an_administrator_who_can_log_in(env: dict[str, str], store: Store) -> None:
+    result = _user_cli(["add", "admin", "--admin", "--name", "Administrator"], env, "an admin's passphrase")
+    assert result.returncode == 0, result.stderr
+    assert "created admin admin" in result.stdout
+    user = Accounts(store).authenticate("admin", "an admin's passphrase")
+    assert user is not None and user.is_admin and user.name == "Administrator"
+    assert "admin\tadmin\tAdministrator" in heritage_cli(["user", "list"], env).stdout
+
+
+def test_user_add_refuses_a_short_password_with_a_clear_message(env: dict[str, str], store: Store) -> None:
+    result = _user_cli(["add", "anna"], env, "kenavo")
+    assert result.returncode == InvalidInputError.exit_code
+    assert "a password needs at least 10 characters" in result.stderr
+    assert Accounts(store).users() == []
+
+
+def test_user_password_sets_a_new_one_and_ends_the_old_sessions(env: dict[str, str], store: Store) -> None:
+    accounts = Accounts(store)
+    token = accounts.start_session(accounts.add_user("anna", "the first passphrase"))
+    result = _user_cli(["password", "anna"], env, "the second passphrase")
+    assert result.returncode == 0, result.stderr
+    assert accounts.session(token) is None
+    assert accounts.authenticate("anna", "the second passphrase") is not None
