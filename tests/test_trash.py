@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import httpx
@@ -16,17 +15,9 @@ from heritage.ingest.items import ingest, plan
 from heritage.model import Item, Stage, StageState, StageStatus
 from heritage.store import Store, sha256_file
 from tests.conftest import OPENSEARCH_URL, SAMPLES
+from tests.workspace import one_page_folder
 
 SAMPLE = SAMPLES / "real" / "nubis-1886"
-
-
-def one_page_folder(tmp_path: Path) -> Path:
-    """A real one-page item (a page of a French print of 1886, with its metadata)."""
-    folder = tmp_path / "scan"
-    folder.mkdir(parents=True)
-    shutil.copy(SAMPLE / "17b9_1886_2.jpg", folder / "page.jpg")
-    shutil.copy(SAMPLE / "metadata.json", folder / "metadata.json")
-    return folder
 
 
 def add_item(store: Store, config: Config, tmp_path: Path, draft: bool = True) -> Item:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,19 +24,10 @@ from heritage.model import Item
 from heritage.search.client import connect
 from heritage.search.index import ensure_index
 from heritage.store import Store
-from tests.conftest import OPENSEARCH_URL, SAMPLES, heritage_cli, running_workers, wait_until_settled
-from tests.workspace import add_user, log_in
+from tests.conftest import OPENSEARCH_URL, heritage_cli, running_workers, wait_until_settled
+from tests.workspace import add_user, log_in, one_page_folder
 
-SAMPLE = SAMPLES / "real" / "nubis-1886"
 EN = {"accept-language": "en"}
-
-
-def one_page_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "scan"
-    folder.mkdir(parents=True)
-    shutil.copy(SAMPLE / "17b9_1886_2.jpg", folder / "page.jpg")
-    shutil.copy(SAMPLE / "metadata.json", folder / "metadata.json")
-    return folder
 
 
 @pytest.fixture

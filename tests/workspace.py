@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import httpx
 
 from heritage.accounts import Accounts, Role
 from heritage.store import Store
+from tests.conftest import SAMPLES
 
 PASSWORD = "kenavo-ar-wech-all"  # long enough for the password rule
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -36,3 +39,13 @@ def log_in(client: httpx.Client, username: str, password: str = PASSWORD) -> str
     )
     assert response.status_code == 303, response.text
     return csrf_of(client.get("/workspace", headers={"accept-language": "en"}).text)
+
+
+def one_page_folder(tmp_path: Path) -> Path:
+    """A real one-page item folder: a page of a French print of 1886, with its metadata.json."""
+    sample = SAMPLES / "real" / "nubis-1886"
+    folder = tmp_path / "scan"
+    folder.mkdir(parents=True)
+    shutil.copy(sample / "17b9_1886_2.jpg", folder / "page.jpg")
+    shutil.copy(sample / "metadata.json", folder / "metadata.json")
+    return folder

@@ -7,6 +7,8 @@ checks here are what turn them into 404s for the public. A draft shown to an arc
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,21 +32,22 @@ def public_page(request: Request, page_id: str) -> bool:
     return page_id in catalogue(request).snapshot().public_pages
 
 
-def require_item(request: Request, item_id: str) -> bool:
-    """Raise 404 unless the item is public or the visitor an archivist; True if it is public."""
-    if is_id(item_id) and public_item(request, item_id):
+def _require(request: Request, value: str, public: Callable[[Request, str], bool]) -> bool:
+    if is_id(value) and public(request, value):
         return True
-    if is_id(item_id) and auth.is_archivist(request):
+    if is_id(value) and auth.is_archivist(request):
         return False
     raise HTTPException(404)
+
+
+def require_item(request: Request, item_id: str) -> bool:
+    """Raise 404 unless the item is public or the visitor an archivist; True if it is public."""
+    return _require(request, item_id, public_item)
 
 
 def require_page(request: Request, page_id: str) -> bool:
-    if is_id(page_id) and public_page(request, page_id):
-        return True
-    if is_id(page_id) and auth.is_archivist(request):
-        return False
-    raise HTTPException(404)
+    """The same for one page image: its item's visibility decides."""
+    return _require(request, page_id, public_page)
 
 
 def keep_private(response: Response, public: bool) -> Response:
