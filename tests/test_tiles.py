@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
+import io
 import json
 import os
 import struct
@@ -19,7 +20,7 @@ from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from heritage.errors import TooLargeError
 from heritage.iiif.tile_geometry import IMAGE_CONTEXT, pyramid
-from heritage.iiif.tiles import MAX_SIDE, TileSet, write_tiles
+from heritage.iiif.tiles import JPEG_QUALITY, MAX_SIDE, TileSet, display_pixels, write_tiles
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SAMPLES = SHARED / "samples"
@@ -123,6 +124,21 @@ def test_tiles_show_the_master(barzaz: tuple[TileSet, Path]) -> None:
     assert mean_difference(corner, master.crop((2048, 3584, 2400, 3600))) < 4
     middle = opened(out / "1024,1024,1024,1024/512,512/0/default.jpg")
     assert mean_difference(middle, master.crop((1024, 1024, 2048, 2048)).reduce(2)) < 4
+
+
+@pytest.mark.parametrize("master", [BARZAZ, VOLTAIRE, NUBIS], ids=lambda p: p.name)
+def test_tiles_are_what_pillow_saves_from_a_crop(master: Path, tmp_path: Path) -> None:
+    """The writer runs Pillow's JPEG encoder on a box of the level in place, with the settings Pillow
+    chose for the mode: byte for byte what `crop().save()` writes, whatever the Pillow release."""
+    tile(master, tmp_path / "p1")
+    full = display_pixels(opened(master))
+    for level, region, box in [
+        (full, "512,1024,512,512", (512, 1024, 1024, 1536)),
+        (full.reduce(2), "0,1024,1024,1024", (0, 512, 512, 1024)),
+    ]:
+        expected = io.BytesIO()
+        level.crop(box).save(expected, "JPEG", quality=JPEG_QUALITY)
+        assert (tmp_path / "p1" / region / "512,512/0/default.jpg").read_bytes() == expected.getvalue(), region
 
 
 def test_the_master_is_left_untouched(tmp_path: Path) -> None:

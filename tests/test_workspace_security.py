@@ -208,3 +208,14 @@ def test_markup_in_metadata_is_shown_as_text_in_search_results(web: TestClient, 
     doc = lxml.html.fromstring(page.text)
     assert not [s for s in doc.iter("script") if "alert" in (s.text or "")]
     assert any(HOSTILE_TITLE in (a.text_content() or "") for a in doc.iter("a"))
+
+
+def test_logging_in_from_the_bare_login_page_lands_on_the_workspace(web: TestClient, store: Store) -> None:
+    add_user(store)
+    page = web.get("/login")
+    response = web.post(
+        "/login",
+        data={"username": "anna", "password": "kenavo-ar-wech-all", "csrf": csrf_of(page.text), "next": "/workspace"},
+    )
+    assert lxml.html.fromstring(page.text).xpath("string(//input[@name='next']/@value)") == "/workspace"
+    assert response.headers["location"] == "/workspace"

@@ -2,12 +2,13 @@
 
 Every page of every upload goes through here, so the work is kept close to its floor (decoding the
 master once, encoding each tile once): each level is made from the one above by `Image.reduce(2)`
-(the 2x2 box filter libvips uses too) rather than resized from full resolution; an image served at
-several paths is encoded once; an EXIF-rotated master is rotated tile by tile, so no upright copy
-of the whole master is ever held in memory (its reduced levels are averaged from the stored image's
-corner, a shift of under one pixel of that level when a flipped side is odd). With threads, a JPEG
-master is decoded a second time at half scale, in parallel with the full decode: more CPU for a
-page, less wall time (see `_write_overlapped`).
+(the 2x2 box filter libvips uses too) rather than resized from full resolution; each tile is encoded
+from its level in place, not from a cropped copy (`_encode`); an image served at several paths is
+encoded once; an EXIF-rotated master is rotated tile by tile, so no upright copy of the whole
+master is ever held in memory (its reduced levels are averaged from the stored image's corner, a
+shift of under one pixel of that level when a flipped side is odd). With threads, a JPEG master is
+decoded a second time at half scale, in parallel with the full decode: more CPU for a page, less
+wall time on an idle machine (see `_write_overlapped`).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageFile, JpegImagePlugin
 
 from heritage.iiif.tile_geometry import (
+    Box,
     Level,
     Size,
     Tile,
@@ -83,18 +85,25 @@ def write_tiles(
     `threads` > 1 decodes and encodes in parallel (Pillow releases the GIL for both): a JPEG master
     is decoded twice at once, at full and at half scale (see `_write_overlapped`), other masters
     are reduced level by level while the pool encodes the level above. The default, one thread,
-    is the least CPU per page (about a fifth less for a JPEG), for workers that keep every core busy.
+    is the least CPU per page, for workers that keep every core busy (bench/tiling.py, best of 5:
+    two threads took 0.19 s of CPU for 0001.jpg against 0.15, 0.06 against 0.04 for
+    1msc_1840_1.jpg, 0.88 against 0.74 for a 7000x5000 JPEG). They save wall time only while the
+    other core is idle (0.113 s against 0.147 for 0001.jpg); with it busy they lose it too (0.187 s
+    against 0.162, best of 9 with a test suite running). A page's OCR takes about 2.1 s of CPU, so
+    two threads would shorten a page's jobs by about 1.5% on an idle machine and cost two busy
+    workers about 2% of their pages per minute.
     `rotation` turns the upright image further clockwise (an archivist's correction, `Page.rotation`).
     """
     opened, orientation = open_frame(master, frame, max_pixels, rotation)
     with opened:
         width, height = upright_size(*opened.size, orientation)
         levels = pyramid(width, height, tile_size, max_side)
-        save = functools.partial(_save, out_dir=out_dir, orientation=orientation)
+        root = f"{out_dir}{os.sep}"  # names as strings: a Path join took 17 us here, 4 ms a page
+        save = functools.partial(_save, root=root, orientation=orientation)
         if threads > 1 and len(levels) > 1 and opened.format == "JPEG":
-            _write_overlapped(opened, master, max_pixels, orientation, levels, save, threads, out_dir)
+            _write_overlapped(opened, master, max_pixels, orientation, levels, save, threads, root)
         else:
-            _make_directories(out_dir, levels)
+            _make_directories(root, levels)
             with pixel_limit(max_pixels):  # some plugins (GIF) check the size again as they decode
                 image = _decoded(opened)
             if threads == 1:
@@ -160,7 +169,7 @@ def _write_overlapped(
     levels: list[Level],
     save: Callable[[Image.Image, Tile], None],
     threads: int,
-    out_dir: Path,
+    root: str,
 ) -> None:
     """Decode the JPEG at full and at half scale at once; encode the coarse levels meanwhile.
 
@@ -173,7 +182,7 @@ def _write_overlapped(
     with ThreadPoolExecutor(threads) as pool, half or contextlib.nullcontext():
         decoded = pool.submit(_decoded, full)  # first: it ends last
         coarse = pool.submit(_decoded, half) if half else None
-        _make_directories(out_dir, levels)  # here, while both decode
+        _make_directories(root, levels)  # here, while both decode
         image = coarse.result() if coarse else decoded.result().reduce(2)
         pending: list[Future[None]] = []
         for level in levels[1:]:
@@ -199,9 +208,9 @@ def _half_scale(master: Path, max_pixels: int, size: Size, orientation: int) -> 
     return None
 
 
-def _make_directories(out_dir: Path, levels: list[Level]) -> None:
+def _make_directories(root: str, levels: list[Level]) -> None:
     for directory in directories(levels):
-        os.mkdir(out_dir / directory)
+        os.mkdir(root + directory)
 
 
 def _decoded(opened: Image.Image) -> Image.Image:
@@ -255,16 +264,55 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     return image if image.mode == "RGB" else image.convert("RGB")
 
 
-def _save(image: Image.Image, tile: Tile, out_dir: Path, orientation: int) -> None:
-    """Encode once, straight into the first file (no bytes copy, GIL released), copy to the others.
+def _save(image: Image.Image, tile: Tile, root: str, orientation: int) -> None:
+    """Encode once, straight from the level's pixels into the first file, then copy to the others.
 
     The directories exist already (`_make_directories`).
     """
     if orientation == 1:
-        pixels = image if tile.box == (0, 0, *image.size) else image.crop(tile.box)
+        pixels, box = image, tile.box
     else:
         pixels = image.crop(source_box(tile.box, image.size, orientation)).transpose(TRANSPOSE[orientation])
-    first, *others = (out_dir / path for path in tile.paths)
-    pixels.save(first, "JPEG", quality=JPEG_QUALITY)
+        box = (0, 0, *pixels.size)
+    first, *others = (root + path for path in tile.paths)
+    _encode(pixels, box, first)
     for other in others:
         shutil.copyfile(first, other)
+
+
+def _encode(image: Image.Image, box: Box, path: str) -> None:
+    """Write what `image.crop(box).save(path, quality=JPEG_QUALITY)` writes, without the crop.
+
+    Pillow's encoder reads the box in place from the level, with the settings Pillow's own JPEG
+    plugin chose once for the mode (`_jpeg_settings`), into a file opened with one `open` (no
+    `exists` check, no buffered file object); the GIL is released while it encodes. Cutting a copy of
+    every tile first (four bytes a pixel for RGB) was a third of the CPU of the writes for a colour
+    scan, most of it first touches of fresh memory (CPU, best of 21, other work running: 0001.jpg
+    79-88 ms of crop and save against 53-56 ms; the bilevel Voltaire page 39-47 against 30-39).
+    A whole `write_tiles` in a fresh process, as bench/tiling.py runs it, takes 0.91-0.93 of the
+    CPU it took with crops on the three sample scans, 0.97 on a 7000x5000 JPEG (medians of 9
+    paired runs). A master's JPEG comment, which a crop carried into every tile, is no longer copied.
+    """
+    rawmode, settings = _jpeg_settings(image.mode)
+    encoder = Image._getencoder(image.mode, "jpeg", rawmode, settings)
+    try:
+        encoder.setimage(image.im, box)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            status = encoder.encode_to_file(fd, max(ImageFile.MAXBLOCK, 4 * (box[2] - box[0])))
+        finally:
+            os.close(fd)
+    finally:
+        encoder.cleanup()
+    if status < 0:
+        raise OSError(f"JPEG encoder error {status} writing {path}")
+
+
+@functools.cache
+def _jpeg_settings(mode: str) -> tuple[str, tuple[object, ...]]:
+    """The raw mode and encoder settings Pillow's JPEG plugin uses to save a `mode` image at our
+    quality, taken from a one-pixel save: whatever a Pillow release adds to them, tiles get it
+    (a test compares the bytes with `crop().save()`)."""
+    probe = Image.new(mode, (1, 1))
+    probe.save(io.BytesIO(), "JPEG", quality=JPEG_QUALITY)
+    return JpegImagePlugin.RAWMODE[mode], probe.encoderconfig

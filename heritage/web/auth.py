@@ -153,7 +153,7 @@ def _set_cookie(config: Config, response: Response, name: str, value: str, max_a
 
 def _login_page(request: Request, message: str = "", status_code: int = 200) -> Response:
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
-    next_url = safe_next(request.query_params.get("next"))
+    next_url = safe_next(request.query_params.get("next") or "/workspace")
     response = render_private(
         request,
         "login.html",
