@@ -105,6 +105,16 @@ def embed_frame(page: Page) -> FrameLocator:
     return frame
 
 
+def wait_for_tile(page: Page, responses: list[str]) -> None:
+    """A tile (not a full-size image) arrives once the viewer has laid out the page, which can be
+    a moment after its canvas shows."""
+    deadline = time.monotonic() + 15
+    while not any("/full/" not in u and u.endswith("/0/default.jpg") for u in responses):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no tile was drawn: {responses}")
+        page.wait_for_timeout(100)
+
+
 def wait_for_frame(page: Page, url: str) -> None:
     """The iframe is on another origin: its location can only be read from outside the page."""
     deadline = time.monotonic() + 15
@@ -132,7 +142,7 @@ def test_an_embed_in_another_sites_page_shows_the_document_and_turns_its_pages(
         page.goto(f"{origin}/index.html")
         frame = embed_frame(page)
         assert "Page 1 of 4" in frame.locator(".page-nav").inner_text()
-        assert any("/full/" not in u and u.endswith("/0/default.jpg") for u in tiles), "no tile was drawn"
+        wait_for_tile(page, tiles)
         shoot(page, "embed-other-site.png")
         frame.locator("a[rel='next']").click()
         wait_for_frame(page, f"{library.url}/embed/{item.id}/2")
