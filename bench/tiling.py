@@ -24,6 +24,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from heritage.config import Config  # noqa: E402
+
 SHARED = REPO.parent / "shared"
 SAMPLES = SHARED / "samples"
 TILE_SIZE = 512
@@ -120,7 +124,6 @@ def run_bound(master: Path) -> Clock:
 
 
 def child(kind: str, master: Path, threads: int) -> None:
-    sys.path.insert(0, str(REPO))
     with tempfile.TemporaryDirectory(dir=SCRATCH) as tmp:
         out = Path(tmp) / "service"
         if kind == "ours":
@@ -179,7 +182,9 @@ def line(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (the best counts)")
-    parser.add_argument("--threads", type=int, default=2, help="also time write_tiles with this many threads")
+    parser.add_argument(
+        "--threads", type=int, default=Config.from_env().tile_threads, help="also time write_tiles with N threads"
+    )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "MASTER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -189,7 +194,8 @@ def main() -> None:
 
     Image.MAX_IMAGE_PIXELS = None
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; best of {args.repeat} runs")
-    print("ours = write_tiles single-threaded; vips = pyvips dzsave iiif3 (its default threads); vips1 = one thread;")
+    print(f"ours = write_tiles single-threaded, then with {args.threads} threads (HERITAGE_TILE_THREADS, as workers);")
+    print("vips = pyvips dzsave iiif3 (its default threads); vips1 = one thread;")
     print("bound = decode once + encode every tile once, to memory; cpu s = user+system seconds of all threads;")
     print("the cpu columns are ours/vips and ours/bound in CPU seconds: the work each costs a worker that has")
     print("only its own core, less swayed by other work on the machine than the wall times")
@@ -212,7 +218,7 @@ def main() -> None:
             print(line(master.name, megapixels, ours, vips, vips1, bound), flush=True)
             if args.threads > 1:
                 threaded = best(runs["threads"])
-                print(line(f"  ours with {args.threads} threads", megapixels, threaded, vips, vips1, bound), flush=True)
+                print(line(f"  {args.threads} threads", megapixels, threaded, vips, vips1, bound), flush=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -39,6 +39,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("HERITAGE_JOB_TIMEOUT", "900", "Seconds a single job may run before RQ kills it."),
     Setting(
+        "HERITAGE_TILE_THREADS",
+        "2",
+        "Threads a worker tiles one page with: one reduces the levels while the others encode tiles.",
+    ),
+    Setting(
         "HERITAGE_MAX_PIXELS",
         "400000000",
         "Largest accepted image in pixels (width x height); bigger files are refused as bombs.",
@@ -134,6 +139,7 @@ class Config:
     web_processes: int
     job_retries: int
     job_timeout: int
+    tile_threads: int
     max_pixels: int
     max_file_bytes: int
     tesseract: str
@@ -163,6 +169,7 @@ class Config:
             web_processes=_int(env, "HERITAGE_WEB_PROCESSES") or (os.cpu_count() or 1),
             job_retries=_int(env, "HERITAGE_JOB_RETRIES"),
             job_timeout=_int(env, "HERITAGE_JOB_TIMEOUT", minimum=1),
+            tile_threads=_int(env, "HERITAGE_TILE_THREADS", minimum=1),
             max_pixels=_int(env, "HERITAGE_MAX_PIXELS", minimum=1),
             max_file_bytes=_int(env, "HERITAGE_MAX_FILE_BYTES", minimum=1),
             tesseract=_raw(env, "HERITAGE_TESSERACT"),

@@ -104,6 +104,7 @@ def run_tiles(store: Store, config: Config, item_id: str, page_id: str) -> None:
             service_id,
             frame=page.frame,
             max_pixels=config.max_pixels,
+            threads=config.tile_threads,
             rotation=page.rotation,
         )
         if not _still_current(store.load_item(item_id), page):

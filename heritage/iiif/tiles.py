@@ -4,16 +4,14 @@ Every page of every upload goes through here, so the work is kept close to its f
 master once, encoding each tile once): each level is made from the one above by `Image.reduce(2)`
 (the 2x2 box filter libvips uses too) rather than resized from full resolution; each tile is encoded
 from its level in place, not from a cropped copy (`_encode`); an image served at several paths is
-encoded once; an EXIF-rotated master is rotated tile by tile, so no upright copy of the whole
-master is ever held in memory (its reduced levels are averaged from the stored image's corner, a
-shift of under one pixel of that level when a flipped side is odd). With threads, a JPEG master is
-decoded a second time at half scale, in parallel with the full decode: more CPU for a page, less
-wall time on an idle machine (see `_write_overlapped`).
+encoded once; a bilevel master is neither converted nor copied (`_grey`); an EXIF-rotated master is
+rotated tile by tile, so no upright copy of the whole master is ever held in memory (its reduced
+levels are averaged from the stored image's corner, a shift of under one pixel of that level when a
+flipped side is odd). With threads, the pool encodes a level while the caller reduces the next.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import json
@@ -29,7 +27,6 @@ from PIL import Image, ImageCms, ImageFile, JpegImagePlugin
 from heritage.iiif.tile_geometry import (
     Box,
     Level,
-    Size,
     Tile,
     directories,
     full_sizes,
@@ -82,16 +79,13 @@ def write_tiles(
 
     `max_side` caps the largest full image (`full/max`, declared as maxWidth/maxHeight) so that it
     is one of the pyramid's levels, not a second full-resolution encode of a large master.
-    `threads` > 1 decodes and encodes in parallel (Pillow releases the GIL for both): a JPEG master
-    is decoded twice at once, at full and at half scale (see `_write_overlapped`), other masters
-    are reduced level by level while the pool encodes the level above. The default, one thread,
-    is the least CPU per page, for workers that keep every core busy (bench/tiling.py, best of 5:
-    two threads took 0.19 s of CPU for 0001.jpg against 0.15, 0.06 against 0.04 for
-    1msc_1840_1.jpg, 0.88 against 0.74 for a 7000x5000 JPEG). They save wall time only while the
-    other core is idle (0.113 s against 0.147 for 0001.jpg); with it busy they lose it too (0.187 s
-    against 0.162, best of 9 with a test suite running). A page's OCR takes about 2.1 s of CPU, so
-    two threads would shorten a page's jobs by about 1.5% on an idle machine and cost two busy
-    workers about 2% of their pages per minute.
+    `threads` > 1 encodes each level in a pool while this thread reduces the next one (Pillow
+    releases the GIL for both); the files are the same bytes whatever the count. The decode itself
+    is one call and stays on one thread. bench/tiling.py, paired medians: two threads take 0.70-0.78
+    of one thread's wall time on an idle machine for 0.02-0.03 more CPU on scans of 9 to 35
+    megapixels (0.2 more on a 4.7-megapixel one, where starting the pool weighs), which is why it
+    is the workers' default (HERITAGE_TILE_THREADS): a page is shown sooner, and a page's OCR takes
+    about 2.1 s of CPU, so busy workers lose well under 1% of their pages per minute.
     `rotation` turns the upright image further clockwise (an archivist's correction, `Page.rotation`).
     """
     opened, orientation = open_frame(master, frame, max_pixels, rotation)
@@ -100,16 +94,13 @@ def write_tiles(
         levels = pyramid(width, height, tile_size, max_side)
         root = f"{out_dir}{os.sep}"  # names as strings: a Path join took 17 us here, 4 ms a page
         save = functools.partial(_save, root=root, orientation=orientation)
-        if threads > 1 and len(levels) > 1 and opened.format == "JPEG":
-            _write_overlapped(opened, master, max_pixels, orientation, levels, save, threads, root)
+        _make_directories(root, levels)
+        with pixel_limit(max_pixels):  # some plugins (GIF) check the size again as they decode
+            image = _decoded(opened)
+        if threads == 1:
+            _write_serially(image, levels, save)
         else:
-            _make_directories(root, levels)
-            with pixel_limit(max_pixels):  # some plugins (GIF) check the size again as they decode
-                image = _decoded(opened)
-            if threads == 1:
-                _write_serially(image, levels, save)
-            else:
-                _write_pipelined(image, levels, save, threads)
+            _write_pipelined(image, levels, save, threads)
     factors = scale_factors(width, height, tile_size)
     sizes = full_sizes(width, height, factors, max_side)
     info = info_document(service_id, width, height, tile_size, factors, sizes)
@@ -138,11 +129,24 @@ def open_frame(master: Path, frame: int, max_pixels: int, rotation: int = 0) -> 
 
 
 def _write_serially(image: Image.Image, levels: list[Level], save: Callable[[Image.Image, Tile], None]) -> None:
-    """One thread, one decode: the least CPU per page."""
+    """One thread, one decode: the least CPU per page. A bilevel master is encoded as it is (Pillow's
+    JPEG encoder writes it as grey) and reduced through a grey view of it (`_grey`)."""
     for level in levels:
-        image = image.reduce(2) if level.scale > 1 else image
+        image = _grey(image).reduce(2) if level.scale > 1 else image
         for tile in level.tiles:
             save(image, tile)
+
+
+def _grey(image: Image.Image) -> Image.Image:
+    """A bilevel image as grey, for `reduce`, which refuses mode 1. Pillow stores a 1-bit pixel as a
+    byte, 0 or 255, so an image in one memory block is viewed as L without a copy (a 9-megapixel
+    page's conversion took a fifth of its tiling); a larger one is converted."""
+    if image.mode != "1":
+        return image
+    try:
+        return Image.fromarrow(image, "L", image.size)
+    except ValueError:  # "in multiple array blocks": above Pillow's block size, 16 MB
+        return image.convert("L")
 
 
 def _write_pipelined(
@@ -152,7 +156,7 @@ def _write_pipelined(
     with ThreadPoolExecutor(threads) as pool:
         previous: list[Future[None]] = []
         for level in levels:
-            image = image.reduce(2) if level.scale > 1 else image
+            image = _grey(image).reduce(2) if level.scale > 1 else image
             current = [pool.submit(save, image, tile) for tile in level.tiles]
             for done in previous:
                 done.result()
@@ -161,70 +165,29 @@ def _write_pipelined(
             done.result()
 
 
-def _write_overlapped(
-    full: Image.Image,
-    master: Path,
-    max_pixels: int,
-    orientation: int,
-    levels: list[Level],
-    save: Callable[[Image.Image, Tile], None],
-    threads: int,
-    root: str,
-) -> None:
-    """Decode the JPEG at full and at half scale at once; encode the coarse levels meanwhile.
-
-    The full decode is the longest single step and only the scale-1 tiles need it: by the time it
-    ends, the half-scale decode, the levels reduced from it and most of their tiles are done, and
-    the threads then share the scale-1 tiles. The coarse levels are libjpeg's DCT downscale instead
-    of a 2x2 box average of the full image: they differ by about a grey level.
-    """
-    half = _half_scale(master, max_pixels, levels[1].size, orientation)
-    with ThreadPoolExecutor(threads) as pool, half or contextlib.nullcontext():
-        decoded = pool.submit(_decoded, full)  # first: it ends last
-        coarse = pool.submit(_decoded, half) if half else None
-        _make_directories(root, levels)  # here, while both decode
-        image = coarse.result() if coarse else decoded.result().reduce(2)
-        pending: list[Future[None]] = []
-        for level in levels[1:]:
-            image = image.reduce(2) if level.scale > 2 else image
-            pending += [pool.submit(save, image, tile) for tile in level.tiles]
-        pending += [pool.submit(save, decoded.result(), tile) for tile in levels[0].tiles]
-        for done in pending:
-            done.result()
-
-
-def _half_scale(master: Path, max_pixels: int, size: Size, orientation: int) -> Image.Image | None:
-    """The JPEG master opened again, for libjpeg to decode at half scale, if that is `size` upright.
-
-    A DCT-domain 1/2 decode costs little more than half of a full one, and libjpeg rounds its size up as the
-    pyramid does; only an image with a side of one pixel cannot be halved.
-    """
-    opened, _ = open_frame(master, 0, max_pixels)
-    width, height = opened.size
-    if opened.draft(opened.mode, (max(1, width // 2), max(1, height // 2))):
-        if upright_size(*opened.size, orientation) == size:
-            return opened
-    opened.close()
-    return None
-
-
 def _make_directories(root: str, levels: list[Level]) -> None:
     for directory in directories(levels):
         os.mkdir(root + directory)
 
 
 def _decoded(opened: Image.Image) -> Image.Image:
-    """`display_pixels`, freeing the decoded original at once when a conversion made a new image."""
-    image = display_pixels(opened)
+    """`display_pixels`, bilevel kept as it is (see `_grey`), freeing the decoded original at once when a
+    conversion made a new image."""
+    image = display_pixels(opened, keep_bilevel=True)
     if image is not opened:
         opened.close()
     return image
 
 
-def display_pixels(image: Image.Image) -> Image.Image:
-    """8-bit sRGB (or grayscale L): what a JPEG tile holds and every browser shows the same way."""
+def display_pixels(image: Image.Image, keep_bilevel: bool = False) -> Image.Image:
+    """8-bit sRGB (or grayscale L): what a JPEG tile holds and every browser shows the same way.
+
+    `keep_bilevel` leaves a 1-bit image as it is, for a caller that encodes it as grey itself.
+    """
     image.load()
     mode = image.mode
+    if mode == "1" and keep_bilevel:
+        return image
     if mode in ("LA", "La", "PA", "RGBA", "RGBa") or (mode in ("L", "P", "RGB") and "transparency" in image.info):
         return _flatten(image)
     if mode == "L":
