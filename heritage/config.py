@@ -41,7 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HERITAGE_TILE_THREADS",
         "2",
-        "Threads a worker tiles one page with: one reduces the levels while the others encode tiles.",
+        "Most threads a worker tiles one page with (one reduces levels, the others encode tiles); more than one"
+        " only while cores are idle.",
     ),
     Setting(
         "HERITAGE_MAX_PIXELS",

@@ -81,11 +81,9 @@ def write_tiles(
     is one of the pyramid's levels, not a second full-resolution encode of a large master.
     `threads` > 1 encodes each level in a pool while this thread reduces the next one (Pillow
     releases the GIL for both); the files are the same bytes whatever the count. The decode itself
-    is one call and stays on one thread. bench/tiling.py, paired medians: two threads take 0.70-0.78
-    of one thread's wall time on an idle machine for 0.02-0.03 more CPU on scans of 9 to 35
-    megapixels (0.2 more on a 4.7-megapixel one, where starting the pool weighs), which is why it
-    is the workers' default (HERITAGE_TILE_THREADS): a page is shown sooner, and a page's OCR takes
-    about 2.1 s of CPU, so busy workers lose well under 1% of their pages per minute.
+    is one call and stays on one thread. Two threads take about three quarters of one thread's wall
+    time on an idle machine, for a few percent more CPU on scans of 9 to 35 megapixels (bench/
+    tiling.py); workers use them only while a core is idle (`pipeline.tile_threads`).
     `rotation` turns the upright image further clockwise (an archivist's correction, `Page.rotation`).
     """
     opened, orientation = open_frame(master, frame, max_pixels, rotation)

@@ -47,6 +47,15 @@ def routes(config: Config, store: Store) -> list[BaseRoute]:
         }
         return render_private(request, "workspace_users.html", context, status_code=status)
 
+    def account_for(request: Request) -> tuple[Visitor, str]:
+        """Who asks, and the account of the URL they may act for: 403 for another's, 404 for none."""
+        visitor = current(request)
+        username = request.path_params["username"]
+        if not _may_act_for(visitor, username):
+            raise HTTPException(403)
+        accounts.user(username)  # 404 for an unknown account, before anything else
+        return visitor, username
+
     def account_page(request: Request, error: str = "", status: int = 200) -> Response:
         context: dict[str, object] = {"section": "account", "error": error}
         return render_private(request, "workspace_account.html", context, status)
@@ -71,11 +80,7 @@ def routes(config: Config, store: Store) -> list[BaseRoute]:
 
     @archivist_only
     async def password(request: Request) -> Response:
-        visitor = current(request)
-        username = request.path_params["username"]
-        if not _may_act_for(visitor, username):
-            raise HTTPException(403)
-        accounts.user(username)  # 404 for an unknown account, before anything else
+        visitor, username = account_for(request)
         form = await read_form(request)
         own = username == visitor.user.username
         if own:
@@ -92,11 +97,7 @@ def routes(config: Config, store: Store) -> list[BaseRoute]:
 
     @archivist_only
     async def end_sessions(request: Request) -> Response:
-        visitor = current(request)
-        username = request.path_params["username"]
-        if not _may_act_for(visitor, username):
-            raise HTTPException(403)
-        accounts.user(username)
+        visitor, username = account_for(request)
         ended = accounts.end_sessions(username)
         audit.record(store, visitor.user.username, "end sessions", username, f"{ended} sessions")
         return _logged_out("/") if username == visitor.user.username else done("/workspace/users", "sessions")
