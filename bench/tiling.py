@@ -200,6 +200,8 @@ def main() -> None:
     print("the cpu columns are ours/vips and ours/bound in CPU seconds: the work each costs a worker that has")
     print("only its own core, less swayed by other work on the machine than the wall times")
     print(f"tiles written under {SCRATCH or tempfile.gettempdir()}")
+    worker: dict[str, tuple[float, float]] = {}  # master: (ours/vips, ours/bound) in time, as workers tile
+    work: dict[str, float] = {}  # master: ours/bound in CPU seconds, one thread
     with tempfile.TemporaryDirectory(dir=SCRATCH) as tmp:
         masters = real_scans() + generate(Path(tmp))
         print(HEADER)
@@ -216,10 +218,29 @@ def main() -> None:
                     runs["threads"].append(measure("ours", master, args.threads))
             ours, vips, vips1, bound = (best(runs[k]) for k in ("ours", "vips", "vips1", "bound"))
             print(line(master.name, megapixels, ours, vips, vips1, bound), flush=True)
+            fastest = ours
             if args.threads > 1:
-                threaded = best(runs["threads"])
-                print(line(f"  {args.threads} threads", megapixels, threaded, vips, vips1, bound), flush=True)
+                fastest = best(runs["threads"])
+                print(line(f"  {args.threads} threads", megapixels, fastest, vips, vips1, bound), flush=True)
+            worker[master.name] = (fastest["seconds"] / vips["seconds"], fastest["seconds"] / bound["seconds"])
+            work[master.name] = ours["cpu"] / bound["cpu"]
     print(f"load average after: {os.getloadavg()[0]:.2f}")
+    summary(worker, work, args.threads)
+
+
+def summary(worker: dict[str, tuple[float, float]], work: dict[str, float], threads: int) -> None:
+    """Each target against the time a worker takes on an idle machine, and the work beside it."""
+    print(f"targets, in the time a worker on an idle machine takes ({threads} thread(s)):")
+    for index, (name, limit) in enumerate([("ours/vips", 0.8), ("ours/bound", 1.3)]):
+        ratios = {master: pair[index] for master, pair in worker.items()}
+        over = [master for master, ratio in ratios.items() if ratio > limit]
+        verdict = f"FAIL on {', '.join(over)}" if over else "PASS"
+        print(f"  {name} <= {limit}: {min(ratios.values()):.2f}-{max(ratios.values()):.2f}  {verdict}")
+    over = [master for master, ratio in work.items() if ratio > 1.3]
+    print(
+        f"work, one thread, CPU seconds: ours/bound {min(work.values()):.2f}-{max(work.values()):.2f}"
+        + (f" (above 1.3 on {', '.join(over)})" if over else "")
+    )
 
 
 if __name__ == "__main__":

@@ -238,3 +238,48 @@ def test_a_300_mb_file_is_streamed_to_disk_not_held_in_memory(live: tuple[httpx.
     [stored] = uploads.batch_files(store, batch, "anna")
     assert stored.stat().st_size == size
     assert peak < 32 * MB, f"{peak / MB:.0f} MB traced while streaming {size // MB} MB"
+
+
+@pytest.fixture
+def small_files(config: Config, store: Store) -> Iterator[TestClient]:
+    """The application accepting files of at most 100 kB, and an archivist logged in to it."""
+    from heritage.web.app import create_app
+
+    app = create_app(dataclasses.replace(config, max_file_bytes=100_000))
+    with TestClient(app, base_url=config.base_url, follow_redirects=False) as client:
+        client.csrf = log_in(client, add_user(store))  # type: ignore[attr-defined]
+        yield client
+
+
+def form_error(response: httpx.Response) -> str:
+    return " ".join(lxml.html.fromstring(response.text).get_element_by_id("upload-error").text_content().split())
+
+
+def test_a_form_post_larger_than_one_file_may_be_is_refused_before_it_is_read(
+    small_files: TestClient, store: Store, redis: Redis, config: Config
+) -> None:
+    """Without JavaScript every file comes in one body, which Starlette would spool to disk whole."""
+    files = [("files", (f"000{n}.jpg", PAGE.read_bytes()[:60_000], "image/jpeg")) for n in (1, 2)]
+    with unchanged(store, redis, config):
+        response = small_files.post(
+            "/workspace/upload",
+            data={"csrf": small_files.csrf, "title": "Two halves", "type": "Text"},  # type: ignore[attr-defined]
+            files=files,
+            headers=EN,
+        )
+    assert response.status_code == 413
+    assert "at most 100.0 kB in all" in form_error(response)
+
+
+def test_a_form_post_of_unknown_length_is_refused(
+    small_files: TestClient, store: Store, redis: Redis, config: Config
+) -> None:
+    def body() -> Iterator[bytes]:
+        yield b'--b\r\nContent-Disposition: form-data; name="title"\r\n\r\nChunked\r\n--b--\r\n'
+
+    with unchanged(store, redis, config):
+        response = small_files.post(
+            "/workspace/upload", content=body(), headers={"content-type": "multipart/form-data; boundary=b", **EN}
+        )
+    assert response.status_code == 413
+    assert "turn JavaScript on" in form_error(response)

@@ -1,7 +1,8 @@
 """The workspace's upload: a form that works without JavaScript, and a streamed path for it.
 
 Without JavaScript the form posts files and description together as multipart (Starlette
-spools each file to disk past 1 MB, within the limits passed below). With ``upload.js`` each
+spools each file to disk past 1 MB, within the limits passed below; the whole body may be no
+larger than one file may). With ``upload.js`` each
 file is PUT alone as its raw body to ``/workspace/uploads/{batch}/{name}`` (streamed straight
 into the batch, with a progress bar), then the description is posted to
 ``/workspace/uploads/{batch}/finish``. Either way the item is stored as a draft and its jobs
@@ -17,6 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import anyio
+from jinja2.filters import do_filesizeformat
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
@@ -99,6 +101,13 @@ def form_limited(config: Config, store: Store, handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def limited(request: Request) -> Response:
         if auth.is_archivist(request) and request.headers.get("content-type", "").startswith("multipart/form-data"):
+            length = request.headers.get("content-length", "")
+            if not length.isdigit() or int(length) > config.max_file_bytes:  # before Starlette spools a byte
+                message = _(
+                    "Without JavaScript one upload carries at most %(size)s in all: send fewer files at a time, "
+                    "or turn JavaScript on to send each file on its own."
+                ) % {"size": do_filesizeformat(config.max_file_bytes)}
+                return _page(request, config, store, files_error=message, status=413)
             try:
                 await request.form(
                     max_files=config.max_upload_files + 1, max_fields=MAX_FIELDS, max_part_size=MAX_FIELD_BYTES
