@@ -18,6 +18,7 @@ from PIL import Image, ImageOps
 
 from heritage import activity
 from heritage.config import Config
+from heritage.errors import NotFoundError
 from heritage.iiif import urls
 from heritage.iiif.manifest import PageImage, build_collection, build_manifest, entry_for
 from heritage.iiif.tiles import write_tiles
@@ -145,13 +146,12 @@ def publish(store: Store, config: Config, item_id: str) -> None:
     """Write the item's public folder (manifest, ALTO, text) in one swap; a draft stops there,
     seen only by archivists, until one of them makes it public."""
     item = store.load_item(item_id)
-    collection = store.load_collection(item.collection) if item.collection else None
-    manifest = build_manifest(config.base_url, item, page_images(store, item), collection)
+    manifest = manifest_json(store, config, item)
     with store.staging_dir("publish") as staged:
         for page in item.pages:
             _copy(store.ocr_path(item.id, page.id, "alto.xml"), staged / "alto" / f"{page.id}.xml")
             _copy(store.ocr_path(item.id, page.id, "txt"), staged / "text" / f"{page.id}.txt")
-        (staged / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+        (staged / "manifest.json").write_text(manifest)
         with store.lock(VISIBILITY_LOCK):
             if not (store.item_dir(item.id) / "item.json").exists():  # deleted meanwhile: stays out of sight
                 shutil.rmtree(staged, ignore_errors=True)
@@ -159,6 +159,34 @@ def publish(store: Store, config: Config, item_id: str) -> None:
             store.replace_dir(staged, store.item_public_dir(item.id))
             if not store.is_draft(item.id):
                 _announce(store, config, item)
+
+
+def manifest_json(store: Store, config: Config, item: Item) -> str:
+    collection = store.load_collection(item.collection) if item.collection else None
+    return json.dumps(
+        build_manifest(config.base_url, item, page_images(store, item), collection), ensure_ascii=False, indent=1
+    )
+
+
+def rewrite_collection_manifests(store: Store, config: Config, slug: str) -> int:
+    """Write again the manifests of collection `slug`'s processed items, after it was renamed:
+    their `partOf` gives its name. Public ones are logged as updated, so that harvesters fetch
+    them again (Change Discovery). Returns how many were written."""
+    written = 0
+    for item_id in store.item_ids():
+        with store.lock(VISIBILITY_LOCK):  # not while a publish job swaps the item's public folder
+            try:
+                item = store.load_item(item_id)
+            except NotFoundError:  # moved to the trash meanwhile
+                continue
+            path = store.manifest_path(item_id)
+            if item.collection != slug or not path.exists():
+                continue
+            store.write_bytes(path, manifest_json(store, config, item).encode())
+            if not store.is_draft(item_id):
+                activity.record_published(store, item_id, now(), slug)
+        written += 1
+    return written
 
 
 def _announce(store: Store, config: Config, item: Item) -> None:

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from heritage import jobs, repair
+from heritage import activity, jobs, pipeline, repair
 from heritage.config import Config
 from heritage.errors import InvalidInputError
 from heritage.iiif.dynamic_request import Plan
 from heritage.iiif.dynamic_service import ImageService
 from heritage.ingest.items import ingest, plan
-from heritage.model import DublinCore, Item, ItemState
+from heritage.model import Collection, DublinCore, Item, ItemState
 from heritage.search.client import connect
 from heritage.status import item_status
 from heritage.store import Store
@@ -213,6 +213,20 @@ def test_editing_the_description_updates_manifest_and_search_without_reading_aga
     hits = client.search(index=config.index, body={"query": {"term": {"item_id": item.id}}})["hits"]["hits"]
     assert hits and {h["_source"]["title"] for h in hits} == {"Emzivadez Lannion, adskrid"}
     assert ocr_mtimes(store, item) == before
+
+
+def test_renaming_its_collection_rewrites_the_manifest_and_logs_an_update(
+    item: Item, store: Store, config: Config
+) -> None:
+    store.save_collection(Collection("gwerziou", "Gwerzioù"))
+    repair.edit_metadata(store, config, item.id, item.metadata, "gwerziou")
+    store.save_collection(Collection("gwerziou", "Gwerzioù Breiz-Izel"))
+
+    assert pipeline.rewrite_collection_manifests(store, config, "gwerziou") == 1
+
+    [part_of] = json.loads(store.manifest_path(item.id).read_text())["partOf"]
+    assert part_of["label"] == {"none": ["Gwerzioù Breiz-Izel"]}
+    assert activity.latest(activity.events(store))[item.id].kind is activity.Kind.UPDATE
 
 
 def test_a_page_removed_while_its_jobs_wait_in_the_queue_does_not_hold_up_the_item(

@@ -2,7 +2,8 @@
 
 A collection's slug is made once from its first name and never changes, so its public URL and
 its IIIF Collection id stay put when it is renamed. Saving rewrites the IIIF Collections at once,
-so the new name and the description (the Collection's ``summary``) are public immediately.
+and after a rename the manifests of its items (their ``partOf``), so the new name and the
+description (the Collection's ``summary``) are public immediately.
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ def routes(config: Config, store: Store) -> list[BaseRoute]:
             typed = Collection(found.slug, str(form.get("name", ""))[:NAME_CHARS], str(form.get("description", "")))
             return edit_page(request, typed, str(e), status=400)
         store.save_collection(Collection(found.slug, name, description))
+        if name != found.name:
+            pipeline.rewrite_collection_manifests(store, config, found.slug)
         pipeline.write_collections(store, config)
         audit.record(store, current(request).user.username, "edit collection", found.slug, name)
         return done(f"/workspace/collections/{found.slug}", "saved")
