@@ -41,7 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HERITAGE_TILE_THREADS",
         "2",
-        "Most threads a worker tiles one page with (one reduces levels, the others encode tiles); more than one"
+        "Most threads encoding one page's tiles while the job's own thread reduces the levels; more than one"
         " only while cores are idle.",
     ),
     Setting(

@@ -18,9 +18,8 @@ from PIL import Image, ImageOps
 
 from heritage import activity
 from heritage.config import Config
-from heritage.errors import NotFoundError
 from heritage.iiif import urls
-from heritage.iiif.manifest import PageImage, build_collection, build_manifest, entry_for
+from heritage.iiif.manifest import PageImage, as_plain_text, build_collection, build_manifest, entry_for
 from heritage.iiif.tiles import write_tiles
 from heritage.imaging import pixel_limit
 from heritage.model import Item, Page, Stage, StageState, StageStatus
@@ -108,7 +107,7 @@ def tile_threads(limit: int, loadavg: str | None = None, cores: int | None = Non
         running = int(text.split()[3].split("/")[0])
     except (OSError, IndexError, ValueError):
         return 1
-    idle = (cores or os.cpu_count() or 1) - running
+    idle = (cores or len(os.sched_getaffinity(0))) - running
     return max(1, min(limit, 1 + idle))
 
 
@@ -146,43 +145,45 @@ def publish(store: Store, config: Config, item_id: str) -> None:
     """Write the item's public folder (manifest, ALTO, text) in one swap; a draft stops there,
     seen only by archivists, until one of them makes it public."""
     item = store.load_item(item_id)
-    manifest = manifest_json(store, config, item)
+    images = page_images(store, item)
     with store.staging_dir("publish") as staged:
         for page in item.pages:
             _copy(store.ocr_path(item.id, page.id, "alto.xml"), staged / "alto" / f"{page.id}.xml")
             _copy(store.ocr_path(item.id, page.id, "txt"), staged / "text" / f"{page.id}.txt")
-        (staged / "manifest.json").write_text(manifest)
         with store.lock(VISIBILITY_LOCK):
             if not (store.item_dir(item.id) / "item.json").exists():  # deleted meanwhile: stays out of sight
                 shutil.rmtree(staged, ignore_errors=True)
                 return
+            collection = store.load_collection(item.collection) if item.collection else None  # a rename waits
+            manifest = build_manifest(config.base_url, item, images, collection)
+            (staged / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
             store.replace_dir(staged, store.item_public_dir(item.id))
             if not store.is_draft(item.id):
                 _announce(store, config, item)
 
 
-def manifest_json(store: Store, config: Config, item: Item) -> str:
-    collection = store.load_collection(item.collection) if item.collection else None
-    return json.dumps(
-        build_manifest(config.base_url, item, page_images(store, item), collection), ensure_ascii=False, indent=1
-    )
+def rename_in_manifests(store: Store, config: Config, slug: str) -> int:
+    """Give collection `slug`'s new name to the manifests of its items, whose `partOf` names it.
 
-
-def rewrite_collection_manifests(store: Store, config: Config, slug: str) -> int:
-    """Write again the manifests of collection `slug`'s processed items, after it was renamed:
-    their `partOf` gives its name. Public ones are logged as updated, so that harvesters fetch
-    them again (Change Discovery). Returns how many were written."""
+    Only that label changes: the rest of a manifest stays what its last publish wrote, since a
+    repair may be waiting for its jobs. Public items are logged as updated, so that harvesters
+    fetch them again (Change Discovery). Returns how many manifests were written.
+    """
+    collection_id = urls.collection(config.base_url, slug)
+    label = {"none": [as_plain_text(store.load_collection(slug).name)]}
     written = 0
     for item_id in store.item_ids():
+        path = store.manifest_path(item_id)
         with store.lock(VISIBILITY_LOCK):  # not while a publish job swaps the item's public folder
-            try:
-                item = store.load_item(item_id)
-            except NotFoundError:  # moved to the trash meanwhile
+            if not path.exists():
                 continue
-            path = store.manifest_path(item_id)
-            if item.collection != slug or not path.exists():
+            manifest = json.loads(path.read_text())
+            parts = [part for part in manifest.get("partOf", []) if part.get("id") == collection_id]
+            if not parts or all(part.get("label") == label for part in parts):
                 continue
-            store.write_bytes(path, manifest_json(store, config, item).encode())
+            for part in parts:
+                part["label"] = label
+            store.write_bytes(path, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
             if not store.is_draft(item_id):
                 activity.record_published(store, item_id, now(), slug)
         written += 1

@@ -57,6 +57,20 @@ def upload(client: TestClient, files: list[tuple[str, bytes]]) -> tuple[int, str
     return response.status_code, " ".join(html.get_element_by_id("upload-error").text_content().split())
 
 
+def post_form(client: TestClient, files: list[tuple[str, bytes]]) -> httpx.Response:
+    """Upload as the form does without JavaScript: every file and the description in one body."""
+    return client.post(
+        "/workspace/upload",
+        data={"csrf": client.csrf, "title": "Hostile", "type": "Text"},  # type: ignore[attr-defined]
+        files=[("files", (name, body, "image/jpeg")) for name, body in files],
+        headers=EN,
+    )
+
+
+def form_error(response: httpx.Response) -> str:
+    return " ".join(lxml.html.fromstring(response.text).get_element_by_id("upload-error").text_content().split())
+
+
 def many_pages_pdf(path: Path, pages: int) -> bytes:
     canvas = Canvas(str(path), pagesize=(200, 200))
     for _ in range(pages):
@@ -169,16 +183,10 @@ def two_files_at_most(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> N
 def test_a_multipart_post_with_too_many_files_is_refused_while_parsing(
     two_files_at_most: None, archivist: TestClient, store: Store, redis: Redis, config: Config
 ) -> None:
-    files = [("files", (f"{n}.jpg", PAGE.read_bytes(), "image/jpeg")) for n in range(5)]
     with unchanged(store, redis, config):
-        response = archivist.post(
-            "/workspace/upload",
-            data={"csrf": archivist.csrf, "title": "T", "type": "Text"},  # type: ignore[attr-defined]
-            files=files,
-            headers=EN,
-        )
+        response = post_form(archivist, [(f"{n}.jpg", PAGE.read_bytes()) for n in range(5)])
     assert response.status_code == 400
-    assert "Too many files" in lxml.html.fromstring(response.text).get_element_by_id("upload-error").text_content()
+    assert "Too many files" in form_error(response)
 
 
 @pytest.fixture
@@ -251,24 +259,14 @@ def small_files(config: Config, store: Store) -> Iterator[TestClient]:
         yield client
 
 
-def form_error(response: httpx.Response) -> str:
-    return " ".join(lxml.html.fromstring(response.text).get_element_by_id("upload-error").text_content().split())
-
-
 def test_a_form_post_larger_than_one_file_may_be_is_refused_before_it_is_read(
     small_files: TestClient, store: Store, redis: Redis, config: Config
 ) -> None:
     """Without JavaScript every file comes in one body, which Starlette would spool to disk whole."""
-    files = [("files", (f"000{n}.jpg", PAGE.read_bytes()[:60_000], "image/jpeg")) for n in (1, 2)]
     with unchanged(store, redis, config):
-        response = small_files.post(
-            "/workspace/upload",
-            data={"csrf": small_files.csrf, "title": "Two halves", "type": "Text"},  # type: ignore[attr-defined]
-            files=files,
-            headers=EN,
-        )
+        response = post_form(small_files, [(f"000{n}.jpg", PAGE.read_bytes()) for n in (1, 2, 3)])
     assert response.status_code == 413
-    assert "at most 100.0 kB in all" in form_error(response)
+    assert "at most 4.0 MB in all" in form_error(response)
 
 
 def test_a_form_post_of_unknown_length_is_refused(

@@ -222,11 +222,27 @@ def test_renaming_its_collection_rewrites_the_manifest_and_logs_an_update(
     repair.edit_metadata(store, config, item.id, item.metadata, "gwerziou")
     store.save_collection(Collection("gwerziou", "Gwerzioù Breiz-Izel"))
 
-    assert pipeline.rewrite_collection_manifests(store, config, "gwerziou") == 1
+    assert pipeline.rename_in_manifests(store, config, "gwerziou") == 1
 
     [part_of] = json.loads(store.manifest_path(item.id).read_text())["partOf"]
     assert part_of["label"] == {"none": ["Gwerzioù Breiz-Izel"]}
     assert activity.latest(activity.events(store))[item.id].kind is activity.Kind.UPDATE
+
+
+def test_a_rename_leaves_a_page_waiting_for_its_jobs_out_of_the_manifest(
+    item: Item, store: Store, config: Config, tmp_path: Path
+) -> None:
+    """Only the label changes: a replaced page whose tiles are not made yet is not published early."""
+    store.save_collection(Collection("gwerziou", "Gwerzioù"))
+    repair.edit_metadata(store, config, item.id, item.metadata, "gwerziou")
+    before = canvases(store, item.id)
+    new_page = crop(SAMPLE / "0003.jpg", tmp_path / "new.jpg", TITLE_BAND)
+    repair.replace_page(store, config, item.id, item.pages[0].id, new_page, "new.jpg")
+    store.save_collection(Collection("gwerziou", "Gwerzioù Breiz-Izel"))
+
+    assert pipeline.rename_in_manifests(store, config, "gwerziou") == 1
+
+    assert canvases(store, item.id) == before
 
 
 def test_a_page_removed_while_its_jobs_wait_in_the_queue_does_not_hold_up_the_item(

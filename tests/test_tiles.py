@@ -371,7 +371,7 @@ def test_threads_write_the_same_files_as_one_thread(master: Path, tmp_path: Path
 
 
 @pytest.mark.parametrize("size", [(1, 1025), (1025, 1), (513, 2), (3, 700)])
-def test_threads_on_a_jpeg_too_thin_or_odd_to_halve_simply(size: tuple[int, int], tmp_path: Path) -> None:
+def test_threads_on_a_thin_or_odd_sized_jpeg(size: tuple[int, int], tmp_path: Path) -> None:
     """A one-pixel side stays one pixel at every level; odd sides round up as the pyramid does."""
     master = tmp_path / "thin.jpg"
     Image.new("RGB", size, (200, 120, 40)).save(master, quality=95)

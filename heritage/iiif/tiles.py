@@ -4,7 +4,7 @@ Every page of every upload goes through here, so the work is kept close to its f
 master once, encoding each tile once): each level is made from the one above by `Image.reduce(2)`
 (the 2x2 box filter libvips uses too) rather than resized from full resolution; each tile is encoded
 from its level in place, not from a cropped copy (`_encode`); an image served at several paths is
-encoded once; a bilevel master is neither converted nor copied (`_grey`); an EXIF-rotated master is
+encoded once; a bilevel master is not converted to grey whole (`_grey`); an EXIF-rotated master is
 rotated tile by tile, so no upright copy of the whole master is ever held in memory (its reduced
 levels are averaged from the stored image's corner, a shift of under one pixel of that level when a
 flipped side is odd). With threads, the pool encodes a level while the caller reduces the next.
@@ -79,7 +79,7 @@ def write_tiles(
 
     `max_side` caps the largest full image (`full/max`, declared as maxWidth/maxHeight) so that it
     is one of the pyramid's levels, not a second full-resolution encode of a large master.
-    `threads` > 1 encodes each level in a pool while this thread reduces the next one (Pillow
+    `threads` > 1 encodes each level in a pool of that many threads while this one reduces the next (Pillow
     releases the GIL for both); the files are the same bytes whatever the count. The decode itself
     is one call and stays on one thread. Two threads take about three quarters of one thread's wall
     time on an idle machine, for a few percent more CPU on scans of 9 to 35 megapixels (bench/
@@ -136,9 +136,9 @@ def _write_serially(image: Image.Image, levels: list[Level], save: Callable[[Ima
 
 
 def _grey(image: Image.Image) -> Image.Image:
-    """A bilevel image as grey, for `reduce`, which refuses mode 1. Pillow stores a 1-bit pixel as a
-    byte, 0 or 255, so an image in one memory block is viewed as L without a copy (a 9-megapixel
-    page's conversion took a fifth of its tiling); a larger one is converted."""
+    """A decoded bilevel image as grey, for `reduce`, which refuses mode 1. Pillow's decoders store a
+    1-bit pixel as a byte, 0 or 255, so an image in one memory block is viewed as L without a copy
+    (a 9-megapixel page's conversion took a fifth of its tiling); a larger one is converted."""
     if image.mode != "1":
         return image
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -104,7 +105,7 @@ def routes(config: Config, store: Store) -> list[BaseRoute]:
             return edit_page(request, typed, str(e), status=400)
         store.save_collection(Collection(found.slug, name, description))
         if name != found.name:
-            pipeline.rewrite_collection_manifests(store, config, found.slug)
+            await run_in_threadpool(pipeline.rename_in_manifests, store, config, found.slug)
         pipeline.write_collections(store, config)
         audit.record(store, current(request).user.username, "edit collection", found.slug, name)
         return done(f"/workspace/collections/{found.slug}", "saved")

@@ -1,8 +1,8 @@
 """The workspace's upload: a form that works without JavaScript, and a streamed path for it.
 
 Without JavaScript the form posts files and description together as multipart (Starlette
-spools each file to disk past 1 MB, within the limits passed below; the whole body may be no
-larger than one file may). With ``upload.js`` each
+spools each file to disk past 1 MB, within the limits passed below; the whole body may hold
+no more than one file may). With ``upload.js`` each
 file is PUT alone as its raw body to ``/workspace/uploads/{batch}/{name}`` (streamed straight
 into the batch, with a progress bar), then the description is posted to
 ``/workspace/uploads/{batch}/finish``. Either way the item is stored as a draft and its jobs
@@ -93,20 +93,27 @@ def _collection(form: FormData, store: Store) -> tuple[Collection | None, dict[s
     return (store.load_collection(slug) if slug else None), errors
 
 
+def _form_body_limit(config: Config) -> int:
+    """The largest multipart body taken without JavaScript: one file at its limit, with room for
+    the description's fields and the multipart framing."""
+    return config.max_file_bytes + MAX_FIELDS * MAX_FIELD_BYTES
+
+
 def form_limited(config: Config, store: Store, handler: Handler) -> Handler:
     """Parse a logged-in archivist's multipart body with the upload's limits before the guard
     does (it reads the CSRF field from the same, cached, form); anonymous requests are left to
-    the guard, which refuses them without reading the body."""
+    the guard, which refuses them without reading the body. A body without a length, or larger
+    than `_form_body_limit`, gets 413 before Starlette spools any of it to disk."""
 
     @functools.wraps(handler)
     async def limited(request: Request) -> Response:
         if auth.is_archivist(request) and request.headers.get("content-type", "").startswith("multipart/form-data"):
             length = request.headers.get("content-length", "")
-            if not length.isdigit() or int(length) > config.max_file_bytes:  # before Starlette spools a byte
+            if not (length.isascii() and length.isdigit()) or int(length) > _form_body_limit(config):
                 message = _(
                     "Without JavaScript one upload carries at most %(size)s in all: send fewer files at a time, "
                     "or turn JavaScript on to send each file on its own."
-                ) % {"size": do_filesizeformat(config.max_file_bytes)}
+                ) % {"size": do_filesizeformat(_form_body_limit(config))}
                 return _page(request, config, store, files_error=message, status=413)
             try:
                 await request.form(
