@@ -2,8 +2,9 @@
 
 The floor ("bound") is decoding the master once plus encoding every tile's pixels once, to memory:
 anything above it is our overhead (reducing levels, cropping, writing files, the full sizes).
-Each measurement runs in its own subprocess, so its peak resident memory is its own; every figure
-is the best of a few interleaved runs, because other work on the machine only ever adds time.
+Each measurement runs in its own subprocess, so its peak resident memory is its own; the times
+shown are the best of a few interleaved runs, because other work on the machine only ever adds
+time, and each ratio is the median of the ratios of runs made one after the other (`paired`).
 Outputs go to RAM (/dev/shm) unless BENCH_TMP names a directory: a disk's metadata latency (three
 directories per tile) swings by 10x here and would drown the difference between the two tilers.
 
@@ -17,6 +18,7 @@ import io
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -156,32 +158,32 @@ def best(runs: list[dict[str, float]]) -> dict[str, float]:
     }
 
 
+def paired(ours: list[dict[str, float]], other: list[dict[str, float]], key: str) -> float:
+    """The median of the ratios of runs made one after the other: a slow minute of the host, which
+    here swings times by a fifth, then weighs on both sides of a ratio alike."""
+    return statistics.median(a[key] / b[key] for a, b in zip(ours, other, strict=True))
+
+
 HEADER = (
     f"{'master':30} {'MP':>6} {'ours s':>7} {'cpu s':>6} {'vips s':>7} {'cpu s':>6} {'ours/vips':>9} {'cpu':>5} "
     f"{'vips1 s':>7} {'bound s':>7} {'ours/bound':>10} {'cpu':>5} {'ms/MP':>6} {'ours MiB':>8} {'vips MiB':>8}"
 )
 
 
-def line(
-    name: str,
-    megapixels: float,
-    ours: dict[str, float],
-    vips: dict[str, float],
-    vips1: dict[str, float],
-    bound: dict[str, float],
-) -> str:
+def line(name: str, megapixels: float, runs: dict[str, list[dict[str, float]]], kind: str) -> str:
+    ours, vips, vips1, bound = (best(runs[k]) for k in (kind, "vips", "vips1", "bound"))
     return (
         f"{name[:30]:30} {megapixels:6.1f} {ours['seconds']:7.3f} {ours['cpu']:6.2f} {vips['seconds']:7.3f} "
-        f"{vips['cpu']:6.2f} {ours['seconds'] / vips['seconds']:9.2f} {ours['cpu'] / vips['cpu']:5.2f} "
-        f"{vips1['seconds']:7.3f} {bound['seconds']:7.3f} {ours['seconds'] / bound['seconds']:10.2f} "
-        f"{ours['cpu'] / bound['cpu']:5.2f} "
+        f"{vips['cpu']:6.2f} {paired(runs[kind], runs['vips'], 'seconds'):9.2f} "
+        f"{paired(runs[kind], runs['vips'], 'cpu'):5.2f} {vips1['seconds']:7.3f} {bound['seconds']:7.3f} "
+        f"{paired(runs[kind], runs['bound'], 'seconds'):10.2f} {paired(runs[kind], runs['bound'], 'cpu'):5.2f} "
         f"{1000 * ours['seconds'] / megapixels:6.1f} {ours['peak_mib']:8.0f} {vips['peak_mib']:8.0f}"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (the best counts)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each measurement")
     parser.add_argument(
         "--threads", type=int, default=Config.from_env().tile_threads, help="also time write_tiles with N threads"
     )
@@ -193,7 +195,8 @@ def main() -> None:
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = None
-    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; best of {args.repeat} runs")
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; best of {args.repeat} runs,")
+    print("ratios the median of the paired runs' ratios")
     print(f"ours = write_tiles single-threaded, then with {args.threads} threads (HERITAGE_TILE_THREADS, as workers);")
     print("vips = pyvips dzsave iiif3 (its default threads); vips1 = one thread;")
     print("bound = decode once + encode every tile once, to memory; cpu s = user+system seconds of all threads;")
@@ -216,14 +219,16 @@ def main() -> None:
                 runs["bound"].append(measure("bound", master))
                 if args.threads > 1:
                     runs["threads"].append(measure("ours", master, args.threads))
-            ours, vips, vips1, bound = (best(runs[k]) for k in ("ours", "vips", "vips1", "bound"))
-            print(line(master.name, megapixels, ours, vips, vips1, bound), flush=True)
-            fastest = ours
+            print(line(master.name, megapixels, runs, "ours"), flush=True)
+            kind = "ours"
             if args.threads > 1:
-                fastest = best(runs["threads"])
-                print(line(f"  {args.threads} threads", megapixels, fastest, vips, vips1, bound), flush=True)
-            worker[master.name] = (fastest["seconds"] / vips["seconds"], fastest["seconds"] / bound["seconds"])
-            work[master.name] = ours["cpu"] / bound["cpu"]
+                kind = "threads"
+                print(line(f"  {args.threads} threads", megapixels, runs, kind), flush=True)
+            worker[master.name] = (
+                paired(runs[kind], runs["vips"], "seconds"),
+                paired(runs[kind], runs["bound"], "seconds"),
+            )
+            work[master.name] = paired(runs["ours"], runs["bound"], "cpu")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     summary(worker, work, args.threads)
 
