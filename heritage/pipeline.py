@@ -156,10 +156,15 @@ def publish(store: Store, config: Config, item_id: str) -> None:
                 return
             collection = store.load_collection(item.collection) if item.collection else None  # a rename waits
             manifest = build_manifest(config.base_url, item, images, collection)
-            (staged / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+            (staged / "manifest.json").write_text(_manifest_text(manifest))
             store.replace_dir(staged, store.item_public_dir(item.id))
             if not store.is_draft(item.id):
                 _announce(store, config, item)
+
+
+def _manifest_text(manifest: dict[str, Any]) -> str:
+    """How every writer of a manifest.json spells it, so that a rewrite changes only what it means to."""
+    return json.dumps(manifest, ensure_ascii=False, indent=1)
 
 
 def rename_in_manifests(store: Store, config: Config, slug: str) -> int:
@@ -183,7 +188,7 @@ def rename_in_manifests(store: Store, config: Config, slug: str) -> int:
                 continue
             for part in parts:
                 part["label"] = label
-            store.write_bytes(path, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+            store.write_bytes(path, _manifest_text(manifest).encode())
             if not store.is_draft(item_id):
                 activity.record_published(store, item_id, now(), slug)
         written += 1

@@ -169,23 +169,19 @@ def _make_directories(root: str, levels: list[Level]) -> None:
 
 
 def _decoded(opened: Image.Image) -> Image.Image:
-    """`display_pixels`, bilevel kept as it is (see `_grey`), freeing the decoded original at once when a
-    conversion made a new image."""
-    image = display_pixels(opened, keep_bilevel=True)
+    """`display_pixels`, except that a bilevel image stays as it is (see `_grey`); the decoded original is
+    freed at once when a conversion made a new image."""
+    opened.load()
+    image = opened if opened.mode == "1" else display_pixels(opened)
     if image is not opened:
         opened.close()
     return image
 
 
-def display_pixels(image: Image.Image, keep_bilevel: bool = False) -> Image.Image:
-    """8-bit sRGB (or grayscale L): what a JPEG tile holds and every browser shows the same way.
-
-    `keep_bilevel` leaves a 1-bit image as it is, for a caller that encodes it as grey itself.
-    """
+def display_pixels(image: Image.Image) -> Image.Image:
+    """8-bit sRGB (or grayscale L): what a JPEG tile holds and every browser shows the same way."""
     image.load()
     mode = image.mode
-    if mode == "1" and keep_bilevel:
-        return image
     if mode in ("LA", "La", "PA", "RGBA", "RGBa") or (mode in ("L", "P", "RGB") and "transparency" in image.info):
         return _flatten(image)
     if mode == "L":

@@ -108,12 +108,12 @@ def form_limited(config: Config, store: Store, handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def limited(request: Request) -> Response:
         if auth.is_archivist(request) and request.headers.get("content-type", "").startswith("multipart/form-data"):
-            length = request.headers.get("content-length", "")
-            if not (length.isascii() and length.isdigit()) or int(length) > _form_body_limit(config):
+            length, limit = request.headers.get("content-length", ""), _form_body_limit(config)
+            if not (length.isascii() and length.isdigit()) or int(length) > limit:
                 message = _(
                     "Without JavaScript one upload carries at most %(size)s in all: send fewer files at a time, "
                     "or turn JavaScript on to send each file on its own."
-                ) % {"size": do_filesizeformat(_form_body_limit(config))}
+                ) % {"size": do_filesizeformat(limit)}
                 return _page(request, config, store, files_error=message, status=413)
             try:
                 await request.form(
