@@ -196,23 +196,28 @@ def test_a_region_chosen_in_the_reader_opens_again_in_the_reader_and_in_mirador(
 
 
 def mirador_viewer_state(page: Page) -> dict[str, Any]:
-    """Mirador's window canvas and what its OpenSeadragon shows (world coordinates: canvas pixels)."""
+    """Mirador's window canvas and what its OpenSeadragon shows (world coordinates: canvas pixels),
+    once it has settled: the image placed at its canvas size (OpenSeadragon first adds it one unit
+    wide) and the viewport unchanged over a quarter of a second (the zoom to the region is animated)."""
     deadline = time.monotonic() + 30
+    previous: dict[str, Any] | None = None
     while time.monotonic() < deadline:
         state: dict[str, Any] | None = page.evaluate(
             """() => {
                 const ref = Mirador.OSDReferences.get("w");
                 const osd = ref && ref.current;
                 if (!osd || osd.world.getItemCount() === 0) return null;
+                if (osd.world.getItemAt(0).getBounds(true).width <= 1) return null;
                 const b = osd.viewport.getBounds(true);
                 return {canvasId: window.mirador.store.getState().windows.w.canvasId,
                         bounds: {x: b.x, y: b.y, width: b.width, height: b.height}};
             }"""
         )
-        if state:
+        if state and state == previous:
             return state
+        previous = state
         page.wait_for_timeout(250)
-    raise AssertionError("Mirador never reported its viewport")
+    raise AssertionError(f"Mirador never settled on a viewport (last seen: {previous})")
 
 
 def test_the_current_view_becomes_the_region_from_the_keyboard(library: Library, tmp_path: Path) -> None:
